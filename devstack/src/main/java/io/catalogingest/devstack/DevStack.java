@@ -1,0 +1,96 @@
+package io.catalogingest.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * All embedded infrastructure at once: Kafka, PostgreSQL, an S3 store, the schema registry and an
+ * image origin, each on 127.0.0.1. Tests use {@link #shared()}, started once per JVM and stopped at
+ * exit; the local stack launcher uses {@link #start()}.
+ */
+public final class DevStack implements AutoCloseable {
+    private static DevStack shared;
+
+    public final Path workDir;
+    public final EmbeddedKafka kafka;
+    public final EmbeddedDatabase database;
+    public final EmbeddedS3 s3;
+    public final SchemaRegistryProcess registry;
+    public final ImageOrigin imageOrigin;
+
+    private DevStack(Path workDir, EmbeddedKafka kafka, EmbeddedDatabase database, EmbeddedS3 s3,
+            SchemaRegistryProcess registry, ImageOrigin imageOrigin) {
+        this.workDir = workDir;
+        this.kafka = kafka;
+        this.database = database;
+        this.s3 = s3;
+        this.registry = registry;
+        this.imageOrigin = imageOrigin;
+    }
+
+    public static synchronized DevStack shared() {
+        if (shared == null) {
+            try {
+                shared = start();
+            } catch (Exception e) {
+                throw new IllegalStateException("devstack failed to start", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "devstack-shutdown"));
+        }
+        return shared;
+    }
+
+    /** Starts everything; the slow parts (registry, PostgreSQL) start concurrently with the broker. */
+    public static DevStack start() throws Exception {
+        Path workDir = Files.createTempDirectory("devstack-");
+        CompletableFuture<SchemaRegistryProcess> registry = CompletableFuture.supplyAsync(() -> {
+            try {
+                return SchemaRegistryProcess.start(workDir.resolve("registry.log"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        CompletableFuture<EmbeddedDatabase> database = CompletableFuture.supplyAsync(() -> {
+            try {
+                return EmbeddedDatabase.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        EmbeddedKafka kafka = new EmbeddedKafka(workDir.resolve("kafka")).start();
+        EmbeddedS3 s3 = EmbeddedS3.start();
+        ImageOrigin origin = ImageOrigin.start();
+        return new DevStack(workDir, kafka, database.join(), s3, registry.join(), origin);
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> parts = new ArrayList<>(List.of(imageOrigin, s3, kafka, database, registry));
+        Collections.reverse(parts);
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                System.err.println("devstack: failed to stop " + part.getClass().getSimpleName() + ": " + e);
+            }
+        }
+        deleteQuietly(workDir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.catalogingest.schemas;
+
+import java.util.List;
+
+/**
+ * Every topic of the pipeline. Names carry a version so that an incompatible change gets a new
+ * topic instead of breaking consumers. Upload and result topics share a partition count so that
+ * the status fold sees both record kinds of one upload in the same task (co-partitioning).
+ */
+public final class Topics {
+    /** ProductSubmitted, keyed by merchantId/sku. */
+    public static final String PRODUCTS = "catalog.products.v1";
+    /** UploadAccepted, keyed by uploadId. */
+    public static final String UPLOADS = "catalog.uploads.v1";
+    /** ItemProcessed, keyed by uploadId. */
+    public static final String RESULTS = "catalog.item-results.v1";
+
+    public static final int PRODUCT_PARTITIONS = 6;
+    public static final int UPLOAD_PARTITIONS = 3;
+
+    /** A topic and the partitions it is created with. */
+    public record TopicSpec(String name, int partitions) {}
+
+    private Topics() {}
+
+    public static String retry(Stage stage) {
+        return "catalog." + stageName(stage) + ".retry.v1";
+    }
+
+    public static String deadLetter(Stage stage) {
+        return "catalog." + stageName(stage) + ".dlq.v1";
+    }
+
+    private static String stageName(Stage stage) {
+        return stage.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** TopicNameStrategy: the subject of a topic's record values. */
+    public static String valueSubject(String topic) {
+        return topic + "-value";
+    }
+
+    public static List<TopicSpec> all() {
+        return List.of(
+                new TopicSpec(PRODUCTS, PRODUCT_PARTITIONS),
+                new TopicSpec(UPLOADS, UPLOAD_PARTITIONS),
+                new TopicSpec(RESULTS, UPLOAD_PARTITIONS),
+                new TopicSpec(retry(Stage.CATALOG), PRODUCT_PARTITIONS),
+                new TopicSpec(deadLetter(Stage.CATALOG), PRODUCT_PARTITIONS),
+                new TopicSpec(retry(Stage.IMAGES), PRODUCT_PARTITIONS),
+                new TopicSpec(deadLetter(Stage.IMAGES), PRODUCT_PARTITIONS));
+    }
+
+    /** Products are keyed so that all submissions of one SKU land in one partition, in order. */
+    public static String productKey(String merchantId, String sku) {
+        return merchantId + "/" + sku;
+    }
+}

@@ -1,0 +1,43 @@
+package io.catalogingest.schemas.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import io.catalogingest.schemas.Topics;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Writes record values in the Confluent wire format, registering schemas under TopicNameStrategy. */
+public final class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
+    private final SchemaRegistryClient registry;
+
+    public AvroSerializer(SchemaRegistryClient registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        int id = registry.register(Topics.valueSubject(topic), record.getSchema());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(WireFormat.MAGIC);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            new SpecificDatumWriter<T>(record.getSchema(), SpecificData.getForSchema(record.getSchema()))
+                    .write(record, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write " + record.getSchema().getFullName() + " for " + topic, e);
+        }
+        return out.toByteArray();
+    }
+}

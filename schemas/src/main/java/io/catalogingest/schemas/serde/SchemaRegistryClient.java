@@ -1,0 +1,94 @@
+package io.catalogingest.schemas.serde;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * A small client of the Confluent Schema Registry REST API (spoken by Confluent, Apicurio's ccompat
+ * API, Karapace and Redpanda). Registrations and look-ups are cached: each schema costs one request
+ * per process.
+ */
+public final class SchemaRegistryClient {
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
+    public SchemaRegistryClient(String baseUrl) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Registers the schema under the subject (or finds it registered) and returns its global id. */
+    public int register(String subject, Schema schema) {
+        return idsBySubjectAndSchema.computeIfAbsent(subject + '\0' + schema, k -> {
+            ObjectNodeBody body = new ObjectNodeBody(schema.toString());
+            JsonNode answer = send(HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
+                    .header("Content-Type", CONTENT_TYPE)
+                    .POST(HttpRequest.BodyPublishers.ofString(body.json())).build(), "register " + subject);
+            int id = answer.path("id").asInt(-1);
+            if (id < 0) {
+                throw new SerializationException("registry returned no id for " + subject + ": " + answer);
+            }
+            schemasById.putIfAbsent(id, schema);
+            return id;
+        });
+    }
+
+    /** The writer schema with this global id. */
+    public Schema schemaById(int id) {
+        return schemasById.computeIfAbsent(id, k -> {
+            JsonNode answer = send(HttpRequest.newBuilder(uri("/schemas/ids/" + id)).GET().build(), "look up schema " + id);
+            return new Schema.Parser().parse(answer.path("schema").asText());
+        });
+    }
+
+    private JsonNode send(HttpRequest request, String what) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new SerializationException("schema registry refused to " + what + ": HTTP "
+                        + response.statusCode() + " " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new SerializationException("schema registry unreachable at " + baseUrl + " (" + what + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SerializationException("interrupted while asking the schema registry to " + what, e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private record ObjectNodeBody(String schema) {
+        String json() {
+            return JSON.createObjectNode().put("schema", schema).toString();
+        }
+    }
+}
