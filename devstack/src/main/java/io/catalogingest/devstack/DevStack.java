@@ -23,6 +23,7 @@ public final class DevStack implements AutoCloseable {
     public final EmbeddedS3 s3;
     public final SchemaRegistryProcess registry;
     public final ImageOrigin imageOrigin;
+    private final List<AutoCloseable> dependents = new ArrayList<>();
 
     private DevStack(Path workDir, EmbeddedKafka kafka, EmbeddedDatabase database, EmbeddedS3 s3,
             SchemaRegistryProcess registry, ImageOrigin imageOrigin) {
@@ -46,8 +47,15 @@ public final class DevStack implements AutoCloseable {
         return shared;
     }
 
-    /** Starts everything; the slow parts (registry, PostgreSQL) start concurrently with the broker. */
     public static DevStack start() throws Exception {
+        return start(0);
+    }
+
+    /**
+     * Starts everything; the slow parts (registry, PostgreSQL) start concurrently with the broker.
+     * The image origin listens on {@code imageOriginPort} (0: any free port).
+     */
+    public static DevStack start(int imageOriginPort) throws Exception {
         Path workDir = Files.createTempDirectory("devstack-");
         CompletableFuture<SchemaRegistryProcess> registry = CompletableFuture.supplyAsync(() -> {
             try {
@@ -68,14 +76,20 @@ public final class DevStack implements AutoCloseable {
         });
         EmbeddedKafka kafka = new EmbeddedKafka(workDir.resolve("kafka")).start();
         EmbeddedS3 s3 = EmbeddedS3.start();
-        ImageOrigin origin = ImageOrigin.start();
+        ImageOrigin origin = ImageOrigin.start(imageOriginPort);
         return new DevStack(workDir, kafka, database.join(), s3, registry.join(), origin);
     }
 
+    /** Registers something running on this stack (e.g. services) to be closed before the stack itself. */
+    public synchronized void closeFirst(AutoCloseable dependent) {
+        dependents.add(dependent);
+    }
+
     @Override
-    public void close() {
-        List<AutoCloseable> parts = new ArrayList<>(List.of(imageOrigin, s3, kafka, database, registry));
+    public synchronized void close() {
+        List<AutoCloseable> parts = new ArrayList<>(dependents);
         Collections.reverse(parts);
+        parts.addAll(List.of(registry, database, kafka, s3, imageOrigin));
         for (AutoCloseable part : parts) {
             try {
                 part.close();

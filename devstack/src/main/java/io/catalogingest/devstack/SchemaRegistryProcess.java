@@ -38,10 +38,14 @@ public final class SchemaRegistryProcess implements AutoCloseable {
         }
         int port = FreePorts.next();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+        String command = String.join(" ", java, "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.enabled=false", "-Dquarkus.log.level=WARN",
-                "-jar", runner.toString()))
+                "-jar", "'" + runner + "'");
+        // The shell stops the registry when its standard input closes, which also happens when this
+        // JVM dies without running its shutdown hooks: no registry outlives its devstack.
+        Process process = new ProcessBuilder(List.of("/bin/sh", "-c",
+                command + " & child=$!; trap 'kill $child 2>/dev/null' EXIT TERM; cat >/dev/null; kill $child; wait $child"))
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
@@ -101,7 +105,11 @@ public final class SchemaRegistryProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
+        process.getOutputStream().close();
+        if (process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            return;
+        }
         process.destroy();
         if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();

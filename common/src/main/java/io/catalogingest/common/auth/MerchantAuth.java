@@ -1,0 +1,45 @@
+package io.catalogingest.common.auth;
+
+import java.util.Optional;
+
+import io.catalogingest.common.db.MerchantDao;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.auth.Authenticator;
+import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
+import io.dropwizard.core.setup.Environment;
+import org.jdbi.v3.core.Jdbi;
+
+/** Bearer API-key authentication for a service's resources ({@code @Auth Merchant merchant}). */
+public final class MerchantAuth implements Authenticator<String, Merchant> {
+    private final Jdbi jdbi;
+
+    public MerchantAuth(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public Optional<Merchant> authenticate(String apiKey) {
+        return jdbi.withExtension(MerchantDao.class, dao -> dao.findByKeyHash(ApiKeys.hash(apiKey)));
+    }
+
+    /** Creates a merchant (if new) with a fresh API key and returns the key, shown only this once. */
+    public static String createMerchantWithKey(Jdbi jdbi, String merchantId, String name, String role) {
+        String key = ApiKeys.generate();
+        jdbi.useTransaction(h -> {
+            MerchantDao dao = h.attach(MerchantDao.class);
+            dao.createMerchant(merchantId, name);
+            dao.addApiKey(merchantId, ApiKeys.prefix(key), ApiKeys.hash(key), role);
+        });
+        return key;
+    }
+
+    public static void install(Environment environment, Jdbi jdbi) {
+        environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<Merchant>()
+                .setAuthenticator(new MerchantAuth(jdbi))
+                .setPrefix("Bearer")
+                .setRealm("catalog-ingest")
+                .buildAuthFilter()));
+        environment.jersey().register(new AuthValueFactoryProvider.Binder<>(Merchant.class));
+    }
+}

@@ -1,0 +1,48 @@
+package io.catalogingest.ingest;
+
+import io.catalogingest.common.auth.MerchantAuth;
+import io.catalogingest.common.db.Databases;
+import io.catalogingest.common.kafka.KafkaHealthCheck;
+import io.catalogingest.ingest.kafka.TransactionalProducers;
+import io.catalogingest.ingest.resources.UploadResource;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.AutoCloseableManager;
+import org.jdbi.v3.core.Jdbi;
+
+/** The merchant-facing upload endpoint. */
+public class IngestApiApplication extends Application<IngestApiConfiguration> {
+    public static void main(String[] args) throws Exception {
+        new IngestApiApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "ingest-api";
+    }
+
+    @Override
+    public void initialize(Bootstrap<IngestApiConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    }
+
+    @Override
+    public void run(IngestApiConfiguration config, Environment environment) {
+        Jdbi jdbi = Databases.jdbi(environment, config);
+        MerchantAuth.install(environment, jdbi);
+
+        TransactionalProducers producers = new TransactionalProducers(config.getKafka(), config.getInstanceId(),
+                config.getProducerPoolSize(), config.getProducerAcquireTimeout().toJavaDuration());
+        environment.lifecycle().manage(producers);
+        environment.jersey().register(new UploadResource(environment.getObjectMapper(), producers,
+                config.getStatusBaseUrl(), config.getMaxItemsPerUpload()));
+
+        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(config.getKafka(), getName());
+        environment.lifecycle().manage(new AutoCloseableManager(kafkaHealth));
+        environment.healthChecks().register("kafka", kafkaHealth);
+    }
+}

@@ -1,0 +1,51 @@
+package io.catalogingest.ingest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.catalogingest.common.CatalogConfiguration;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+
+public class IngestApiConfiguration extends CatalogConfiguration {
+    /** Public base URL of the status service, used in tickets and Location headers. */
+    @NotEmpty
+    @JsonProperty
+    private String statusBaseUrl = "http://127.0.0.1:8082";
+
+    /** Stable per instance: it names the transactional producers, fencing a crashed predecessor. */
+    @NotEmpty
+    @JsonProperty
+    private String instanceId = "ingest-api-1";
+
+    /** Concurrent uploads this instance writes at once; more wait up to producerAcquireTimeout. */
+    @Min(1)
+    @JsonProperty
+    private int producerPoolSize = 8;
+
+    @JsonProperty
+    private Duration producerAcquireTimeout = Duration.seconds(10);
+
+    @Min(1)
+    @JsonProperty
+    private int maxItemsPerUpload = 1_000_000;
+
+    public String getStatusBaseUrl() {
+        return statusBaseUrl;
+    }
+
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    public int getProducerPoolSize() {
+        return producerPoolSize;
+    }
+
+    public Duration getProducerAcquireTimeout() {
+        return producerAcquireTimeout;
+    }
+
+    public int getMaxItemsPerUpload() {
+        return maxItemsPerUpload;
+    }
+}

@@ -1,0 +1,41 @@
+package io.catalogingest.ingest.core;
+
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.catalogingest.ingest.api.ProductRequest;
+import io.catalogingest.schemas.ProductImage;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.UploadAccepted;
+
+/** Turns validated requests into the records written to Kafka. */
+public final class Products {
+    private Products() {}
+
+    public static ProductSubmitted submitted(String uploadId, String merchantId, int itemIndex, ProductRequest p,
+            Instant acceptedAt) {
+        List<ProductImage> images = new ArrayList<>(p.images().size());
+        for (int i = 0; i < p.images().size(); i++) {
+            images.add(new ProductImage(p.images().get(i).url(), i));
+        }
+        return ProductSubmitted.newBuilder()
+                .setUploadId(uploadId)
+                .setMerchantId(merchantId)
+                .setItemIndex(itemIndex)
+                .setSku(p.sku())
+                .setTitle(p.title())
+                .setDescription(p.description())
+                .setPrice(p.price().setScale(ProductValidator.PRICE_SCALE, RoundingMode.UNNECESSARY))
+                .setCurrency(p.currency())
+                .setAttributes(p.attributes())
+                .setImages(images)
+                .setAcceptedAt(acceptedAt)
+                .build();
+    }
+
+    public static UploadAccepted accepted(String uploadId, String merchantId, int itemCount, Instant acceptedAt) {
+        return new UploadAccepted(uploadId, merchantId, itemCount, acceptedAt);
+    }
+}

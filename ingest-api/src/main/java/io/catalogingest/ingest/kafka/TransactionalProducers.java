@@ -1,0 +1,161 @@
+package io.catalogingest.ingest.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.schemas.serde.AvroSerializer;
+import io.dropwizard.lifecycle.Managed;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A fixed pool of transactional producers: a transactional producer runs one transaction at a
+ * time, so concurrent uploads each borrow one. Transactional ids are stable per instance and slot,
+ * so a restarted instance fences its predecessor's open transactions at once.
+ */
+public final class TransactionalProducers implements Managed {
+    /** Kafka could not take the upload in time; the caller answers 503. */
+    public static final class UnavailableException extends Exception {
+        public UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final KafkaFactory kafka;
+    private final String instanceId;
+    private final int size;
+    private final Duration acquireTimeout;
+    private final BlockingQueue<Slot> idle;
+    private final List<Slot> all = new ArrayList<>();
+
+    public TransactionalProducers(KafkaFactory kafka, String instanceId, int size, Duration acquireTimeout) {
+        this.kafka = kafka;
+        this.instanceId = instanceId;
+        this.size = size;
+        this.acquireTimeout = acquireTimeout;
+        this.idle = new ArrayBlockingQueue<>(size);
+    }
+
+    @Override
+    public void start() {
+        for (int i = 0; i < size; i++) {
+            Slot slot = new Slot(instanceId + "-" + i);
+            all.add(slot);
+            idle.add(slot);
+        }
+    }
+
+    @Override
+    public void stop() {
+        all.forEach(Slot::close);
+    }
+
+    /** Borrows a producer and begins a transaction on it. */
+    public Transaction begin() throws UnavailableException {
+        Slot slot;
+        try {
+            slot = idle.poll(acquireTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while waiting for a producer", e);
+        }
+        if (slot == null) {
+            throw new UnavailableException("all " + size + " upload producers busy", null);
+        }
+        try {
+            slot.producer().beginTransaction();
+            return new Transaction(slot);
+        } catch (KafkaException e) {
+            slot.discard();
+            idle.add(slot);
+            throw new UnavailableException("cannot begin a Kafka transaction", e);
+        }
+    }
+
+    /** One upload's transaction. Exactly one of commit or abort ends it; close aborts if neither did. */
+    public final class Transaction implements AutoCloseable {
+        private final Slot slot;
+        private boolean open = true;
+
+        private Transaction(Slot slot) {
+            this.slot = slot;
+        }
+
+        public void send(String topic, String key, SpecificRecord value) {
+            slot.producer().send(new ProducerRecord<>(topic, key, value));
+        }
+
+        /** Commits: on return every record is durably in Kafka. */
+        public void commit() throws UnavailableException {
+            try {
+                slot.producer().commitTransaction();
+                open = false;
+            } catch (KafkaException e) {
+                throw new UnavailableException("Kafka did not commit the upload", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                try {
+                    slot.producer().abortTransaction();
+                } catch (KafkaException e) {
+                    slot.discard();
+                }
+            }
+            idle.add(slot);
+        }
+    }
+
+    private final class Slot {
+        private final String transactionalId;
+        private Producer<String, SpecificRecord> producer;
+
+        Slot(String transactionalId) {
+            this.transactionalId = transactionalId;
+        }
+
+        Producer<String, SpecificRecord> producer() {
+            if (producer == null) {
+                var props = kafka.transactionalProducer(transactionalId);
+                props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+                props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+                props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+                props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+                KafkaProducer<String, SpecificRecord> created =
+                        new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(kafka.registry()));
+                try {
+                    created.initTransactions();
+                } catch (KafkaException e) {
+                    created.close(Duration.ZERO);
+                    throw e;
+                }
+                producer = created;
+            }
+            return producer;
+        }
+
+        /** A producer in an unknown or fatal state is closed; the next use creates a new one. */
+        void discard() {
+            close();
+            producer = null;
+        }
+
+        void close() {
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+        }
+    }
+}

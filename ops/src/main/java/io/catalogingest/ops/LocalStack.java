@@ -1,0 +1,133 @@
+package io.catalogingest.ops;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.catalogingest.common.auth.Merchant;
+import io.catalogingest.common.auth.MerchantAuth;
+import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.common.kafka.TopicSetup;
+import io.catalogingest.devstack.DevStack;
+import io.catalogingest.devstack.EmbeddedDatabase;
+import io.catalogingest.devstack.EmbeddedS3;
+import io.catalogingest.ingest.IngestApiApplication;
+import io.catalogingest.status.StatusServiceApplication;
+import io.catalogingest.workers.WorkersApplication;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The whole pipeline in one JVM on devstack infrastructure: the three services with their shipped
+ * configuration files, pointed at the embedded Kafka, registry, PostgreSQL and S3 store.
+ */
+public final class LocalStack implements AutoCloseable {
+    /** HTTP ports of the services; 0 picks free ones (tests), fixed ones suit a local run. */
+    public record Ports(int ingest, int ingestAdmin, int status, int statusAdmin, int workersAdmin) {
+        public static final Ports ANY = new Ports(0, 0, 0, 0, 0);
+        public static final Ports LOCAL = new Ports(8080, 9080, 8082, 9082, 9084);
+    }
+
+    private final DevStack infra;
+    private final List<DropwizardTestSupport<?>> services = new ArrayList<>();
+    private final DropwizardTestSupport<?> ingest;
+    private final DropwizardTestSupport<?> status;
+    private final DropwizardTestSupport<?> workers;
+    private final Jdbi jdbi;
+
+    private LocalStack(DevStack infra, Ports ports) throws Exception {
+        this.infra = infra;
+        TopicSetup.createMissing(kafka(infra), (short) 1);
+        Path stateDir = Files.createTempDirectory(infra.workDir, "status-state");
+        status = start(StatusServiceApplication.class, "status-service", ports.status(), ports.statusAdmin(),
+                Map.of("stateDir", stateDir.toString()));
+        workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), Map.of(
+                "objectStore.endpoint", infra.s3.endpoint(),
+                "objectStore.accessKey", EmbeddedS3.ACCESS_KEY,
+                "objectStore.secretKey", EmbeddedS3.SECRET_KEY));
+        ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
+                Map.of("statusBaseUrl", statusUrl()));
+        jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
+    }
+
+    public static LocalStack start(DevStack infra, Ports ports) throws Exception {
+        return new LocalStack(infra, ports);
+    }
+
+    public static KafkaFactory kafka(DevStack infra) {
+        KafkaFactory kafka = new KafkaFactory();
+        kafka.setBootstrapServers(infra.kafka.bootstrapServers());
+        kafka.setSchemaRegistryUrl(infra.registry.url());
+        return kafka;
+    }
+
+    /**
+     * Starts one service from its shipped YAML with overrides. Overrides travel as system
+     * properties, so each service gets its own prefix to keep them apart.
+     */
+    private <C extends Configuration> DropwizardTestSupport<C> start(Class<? extends Application<C>> app, String name,
+            int port, int adminPort, Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("database.url", infra.database.jdbcUrl());
+        settings.put("database.user", EmbeddedDatabase.USER);
+        settings.put("database.password", EmbeddedDatabase.PASSWORD);
+        settings.put("kafka.bootstrapServers", infra.kafka.bootstrapServers());
+        settings.put("kafka.schemaRegistryUrl", infra.registry.url());
+        settings.put("server.adminConnectors[0].port", Integer.toString(adminPort));
+        if (port >= 0) {
+            settings.put("server.applicationConnectors[0].port", Integer.toString(port));
+        }
+        settings.putAll(extra);
+        ConfigOverride[] overrides = settings.entrySet().stream()
+                .map(e -> ConfigOverride.config(name, e.getKey(), e.getValue())).toArray(ConfigOverride[]::new);
+        DropwizardTestSupport<C> support = new DropwizardTestSupport<>(app, name + ".yml",
+                new SubstitutingSourceProvider(new ResourceConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
+                name, overrides);
+        support.before();
+        services.add(support);
+        return support;
+    }
+
+    public String ingestUrl() {
+        return "http://127.0.0.1:" + ingest.getLocalPort();
+    }
+
+    public String statusUrl() {
+        return "http://127.0.0.1:" + status.getLocalPort();
+    }
+
+    public String adminUrl(String service) {
+        DropwizardTestSupport<?> support = switch (service) {
+            case "ingest-api" -> ingest;
+            case "status-service" -> status;
+            case "workers" -> workers;
+            default -> throw new IllegalArgumentException(service);
+        };
+        return "http://127.0.0.1:" + support.getAdminPort();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** Creates a merchant with a fresh API key and returns the key. */
+    public String createMerchant(String merchantId, String name) {
+        return MerchantAuth.createMerchantWithKey(jdbi, merchantId, name, Merchant.MERCHANT);
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).after();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.catalogingest.ops;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.catalogingest.devstack.DevStack;
+
+/** The whole pipeline on devstack, started once per test JVM, and a small HTTP client for it. */
+final class Pipeline {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static LocalStack stack;
+
+    private Pipeline() {}
+
+    static synchronized LocalStack stack() {
+        if (stack == null) {
+            DevStack infra = DevStack.shared();
+            try {
+                stack = LocalStack.start(infra, LocalStack.Ports.ANY);
+            } catch (Exception e) {
+                throw new IllegalStateException("local stack failed to start", e);
+            }
+            infra.closeFirst(stack);
+        }
+        return stack;
+    }
+
+    static DevStack infra() {
+        return DevStack.shared();
+    }
+
+    record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
+
+    static Reply upload(String apiKey, String contentType, String body) {
+        return send(HttpRequest.newBuilder(URI.create(stack().ingestUrl() + "/v1/uploads"))
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    static Reply get(String url, String apiKey) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey).GET().build());
+    }
+
+    private static Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = r.body() == null || r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+            return new Reply(r.statusCode(), body, r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

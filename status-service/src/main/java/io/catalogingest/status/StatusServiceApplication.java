@@ -1,0 +1,64 @@
+package io.catalogingest.status;
+
+import java.util.Properties;
+
+import io.catalogingest.common.auth.MerchantAuth;
+import io.catalogingest.common.db.Databases;
+import io.catalogingest.common.kafka.KafkaHealthCheck;
+import io.catalogingest.status.health.StreamsHealthCheck;
+import io.catalogingest.status.resources.UploadStatusResource;
+import io.catalogingest.status.streams.StatusStreams;
+import io.catalogingest.status.streams.StatusTopology;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.AutoCloseableManager;
+import org.apache.kafka.streams.StreamsConfig;
+import org.jdbi.v3.core.Jdbi;
+
+/** Upload status: a Kafka Streams fold of upload and item records, queried over REST. */
+public class StatusServiceApplication extends Application<StatusServiceConfiguration> {
+    public static void main(String[] args) throws Exception {
+        new StatusServiceApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "status-service";
+    }
+
+    @Override
+    public void initialize(Bootstrap<StatusServiceConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    }
+
+    @Override
+    public void run(StatusServiceConfiguration config, Environment environment) {
+        Jdbi jdbi = Databases.jdbi(environment, config);
+        MerchantAuth.install(environment, jdbi);
+
+        StatusStreams streams = new StatusStreams(StatusTopology.build(config.getKafka().registry()), streamsProperties(config));
+        environment.lifecycle().manage(streams);
+        environment.jersey().register(new UploadStatusResource(streams));
+
+        environment.healthChecks().register("streams", new StreamsHealthCheck(streams));
+        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(config.getKafka(), getName());
+        environment.lifecycle().manage(new AutoCloseableManager(kafkaHealth));
+        environment.healthChecks().register("kafka", kafkaHealth);
+    }
+
+    private static Properties streamsProperties(StatusServiceConfiguration config) {
+        Properties p = config.getKafka().common(config.getApplicationId());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getApplicationId());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.getStateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getStreamThreads());
+        // Exactly-once: a state update and its input offset commit together, so nothing counts twice after a crash.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        return p;
+    }
+}

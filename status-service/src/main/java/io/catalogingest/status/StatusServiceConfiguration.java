@@ -1,0 +1,34 @@
+package io.catalogingest.status;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.catalogingest.common.CatalogConfiguration;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+
+public class StatusServiceConfiguration extends CatalogConfiguration {
+    /** Kafka Streams application id: instances with the same id share the work. */
+    @NotEmpty
+    @JsonProperty
+    private String applicationId = "status-service";
+
+    /** Where the local state stores live; keep it on a persistent volume for fast restarts. */
+    @NotEmpty
+    @JsonProperty
+    private String stateDir = "/tmp/catalog-status";
+
+    @Min(1)
+    @JsonProperty
+    private int streamThreads = 1;
+
+    public String getApplicationId() {
+        return applicationId;
+    }
+
+    public String getStateDir() {
+        return stateDir;
+    }
+
+    public int getStreamThreads() {
+        return streamThreads;
+    }
+}

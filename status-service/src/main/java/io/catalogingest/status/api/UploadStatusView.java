@@ -1,0 +1,29 @@
+package io.catalogingest.status.api;
+
+import java.time.Instant;
+
+import io.catalogingest.schemas.UploadProgress;
+import io.catalogingest.status.core.UploadStatus;
+
+/** What {@code GET /v1/uploads/{id}} answers. */
+public record UploadStatusView(String uploadId, UploadStatus status, int totalItems, int succeeded, int failed,
+        int pending, double progress, Stages stages, Instant acceptedAt, Instant startedAt, Instant completedAt) {
+
+    public record StageCounts(int succeeded, int failed, int pending) {}
+
+    public record Stages(StageCounts catalog, StageCounts images) {}
+
+    public static UploadStatusView of(UploadProgress p) {
+        int total = p.getTotalItems();
+        int finished = p.getSucceeded() + p.getFailed();
+        return new UploadStatusView(p.getUploadId(), UploadStatus.of(p), total, p.getSucceeded(), p.getFailed(),
+                Math.max(0, total - finished), total == 0 ? 1.0 : Math.min(1.0, (double) finished / total),
+                new Stages(stage(total, p.getCatalogSucceeded(), p.getCatalogFailed()),
+                        stage(total, p.getImagesSucceeded(), p.getImagesFailed())),
+                p.getAcceptedAt(), p.getStartedAt(), p.getCompletedAt());
+    }
+
+    private static StageCounts stage(int total, int succeeded, int failed) {
+        return new StageCounts(succeeded, failed, Math.max(0, total - succeeded - failed));
+    }
+}

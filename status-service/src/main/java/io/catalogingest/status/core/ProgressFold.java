@@ -1,0 +1,93 @@
+package io.catalogingest.status.core;
+
+import java.time.Instant;
+
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ItemState;
+import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.UploadProgress;
+
+/**
+ * Folds upload and item records into per-upload counts. Counts derive from the latest outcome of
+ * each (item, stage): a record that changes nothing (a duplicate) changes no count, and a replayed
+ * outcome replaces the earlier one instead of adding to it.
+ */
+public final class ProgressFold {
+    private ProgressFold() {}
+
+    public static UploadProgress empty(String uploadId) {
+        return UploadProgress.newBuilder().setUploadId(uploadId).build();
+    }
+
+    public static UploadProgress accepted(UploadProgress current, UploadAccepted accepted) {
+        UploadProgress next = UploadProgress.newBuilder(current)
+                .setMerchantId(accepted.getMerchantId())
+                .setTotalItems(accepted.getItemCount())
+                .setAcceptedAt(accepted.getAcceptedAt())
+                .build();
+        return withCompletion(next, accepted.getAcceptedAt());
+    }
+
+    /** The item's state after this outcome: the outcome replaces the stage's earlier one. */
+    public static ItemState merge(ItemState before, ItemProcessed outcome) {
+        ItemState.Builder next = before == null ? ItemState.newBuilder() : ItemState.newBuilder(before);
+        switch (outcome.getStage()) {
+            case CATALOG -> next.setCatalog(outcome);
+            case IMAGES -> next.setImages(outcome);
+        }
+        return next.build();
+    }
+
+    /** Moves the counts from the item's old state to its new one. */
+    public static UploadProgress itemChanged(UploadProgress current, ItemState before, ItemState after, Instant at) {
+        UploadProgress.Builder next = UploadProgress.newBuilder(current);
+        count(next, before, -1);
+        count(next, after, +1);
+        if (next.getStartedAt() == null) {
+            next.setStartedAt(at);
+        }
+        return withCompletion(next.build(), at);
+    }
+
+    private static void count(UploadProgress.Builder p, ItemState item, int sign) {
+        if (item == null) {
+            return;
+        }
+        Outcome catalog = outcome(item.getCatalog());
+        Outcome images = outcome(item.getImages());
+        if (catalog == Outcome.SUCCEEDED) {
+            p.setCatalogSucceeded(p.getCatalogSucceeded() + sign);
+        } else if (catalog == Outcome.FAILED) {
+            p.setCatalogFailed(p.getCatalogFailed() + sign);
+        }
+        if (images == Outcome.SUCCEEDED) {
+            p.setImagesSucceeded(p.getImagesSucceeded() + sign);
+        } else if (images == Outcome.FAILED) {
+            p.setImagesFailed(p.getImagesFailed() + sign);
+        }
+        if (catalog != null && images != null) {
+            if (catalog == Outcome.SUCCEEDED && images == Outcome.SUCCEEDED) {
+                p.setSucceeded(p.getSucceeded() + sign);
+            } else {
+                p.setFailed(p.getFailed() + sign);
+            }
+        }
+    }
+
+    private static Outcome outcome(ItemProcessed processed) {
+        return processed == null ? null : processed.getOutcome();
+    }
+
+    /** Completed once every item has both outcomes; a later change (a replay) keeps it complete. */
+    private static UploadProgress withCompletion(UploadProgress p, Instant at) {
+        boolean complete = p.getTotalItems() != null && p.getSucceeded() + p.getFailed() >= p.getTotalItems();
+        if (complete && p.getCompletedAt() == null) {
+            return UploadProgress.newBuilder(p).setCompletedAt(at).build();
+        }
+        if (!complete && p.getCompletedAt() != null) {
+            return UploadProgress.newBuilder(p).setCompletedAt(null).build();
+        }
+        return p;
+    }
+}

@@ -1,0 +1,16 @@
+package io.catalogingest.status.core;
+
+import io.catalogingest.schemas.UploadProgress;
+
+/** The lifecycle merchants see, as in Amazon's Feeds API and Shopify's bulk operations. */
+public enum UploadStatus {
+    IN_QUEUE, IN_PROGRESS, DONE;
+
+    public static UploadStatus of(UploadProgress p) {
+        if (p.getCompletedAt() != null) {
+            return DONE;
+        }
+        int reported = p.getCatalogSucceeded() + p.getCatalogFailed() + p.getImagesSucceeded() + p.getImagesFailed();
+        return reported == 0 ? IN_QUEUE : IN_PROGRESS;
+    }
+}

@@ -1,0 +1,79 @@
+package io.catalogingest.workers;
+
+import java.util.concurrent.ExecutorService;
+
+import io.catalogingest.common.db.Databases;
+import io.catalogingest.common.kafka.KafkaHealthCheck;
+import io.catalogingest.common.storage.ObjectStoreHealthCheck;
+import io.catalogingest.workers.WorkersConfiguration.ImagePoolConfig;
+import io.catalogingest.workers.WorkersConfiguration.PoolConfig;
+import io.catalogingest.workers.catalog.CatalogWriter;
+import io.catalogingest.workers.core.StageHandler;
+import io.catalogingest.workers.images.ImageFetcher;
+import io.catalogingest.workers.images.ImageStore;
+import io.catalogingest.workers.images.ImageWorker;
+import io.catalogingest.workers.kafka.StagePool;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.AutoCloseableManager;
+import org.jdbi.v3.core.Jdbi;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The worker pools: catalog writers and image workers, two consumer groups on the products topic.
+ * Either pool can be switched off, so that each scales as its own deployment.
+ */
+public class WorkersApplication extends Application<WorkersConfiguration> {
+    public static final String CATALOG_GROUP = "catalog-writer";
+    public static final String IMAGES_GROUP = "image-worker";
+
+    public static void main(String[] args) throws Exception {
+        new WorkersApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "workers";
+    }
+
+    @Override
+    public void initialize(Bootstrap<WorkersConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    }
+
+    @Override
+    public void run(WorkersConfiguration config, Environment environment) {
+        Jdbi jdbi = Databases.jdbi(environment, config);
+
+        if (config.getCatalog().isEnabled()) {
+            runPool(environment, config, CATALOG_GROUP, new CatalogWriter(jdbi), config.getCatalog());
+        }
+        if (config.getImages().isEnabled()) {
+            ImagePoolConfig images = config.getImages();
+            S3Client s3 = config.getObjectStore().build();
+            config.getObjectStore().ensureBucket(s3);
+            environment.lifecycle().manage(new AutoCloseableManager(s3));
+            environment.healthChecks().register("object-store", new ObjectStoreHealthCheck(s3, config.getObjectStore().getBucket()));
+            ExecutorService downloads = environment.lifecycle().executorService("image-download-%d")
+                    .minThreads(images.getConcurrentDownloads()).maxThreads(images.getConcurrentDownloads()).build();
+            ImageFetcher fetcher = new ImageFetcher(images.getConnectTimeout().toJavaDuration(),
+                    images.getReadTimeout().toJavaDuration(), images.getMaxImageSize().toBytes(), images.getMaxRedirects());
+            runPool(environment, config, IMAGES_GROUP,
+                    new ImageWorker(fetcher, new ImageStore(s3, config.getObjectStore().getBucket()), jdbi, downloads), images);
+        }
+
+        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(config.getKafka(), getName());
+        environment.lifecycle().manage(new AutoCloseableManager(kafkaHealth));
+        environment.healthChecks().register("kafka", kafkaHealth);
+    }
+
+    private static void runPool(Environment environment, WorkersConfiguration config, String group, StageHandler handler,
+            PoolConfig pool) {
+        environment.lifecycle().manage(new StagePool(config.getKafka(), group, handler, pool.getConsumers(),
+                pool.getMaxPollRecords()));
+    }
+}

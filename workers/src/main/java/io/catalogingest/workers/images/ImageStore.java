@@ -1,0 +1,54 @@
+package io.catalogingest.workers.images;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import io.catalogingest.workers.core.ImageFormat;
+import io.catalogingest.workers.core.ImageInspector;
+import io.catalogingest.workers.core.ItemFailure;
+import io.catalogingest.workers.core.StoredImage;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** Stores image bytes under their SHA-256 content address; bytes already there are not sent again. */
+public final class ImageStore {
+    private final S3Client s3;
+    private final String bucket;
+
+    public ImageStore(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    public StoredImage store(int position, String sourceUrl, byte[] bytes) throws ItemFailure {
+        ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() ->
+                new ItemFailure("NOT_AN_IMAGE", sourceUrl + " is not a JPEG, PNG, GIF or WebP image", true));
+        String sha256 = sha256(bytes);
+        String key = StoredImage.objectKey(sha256, format);
+        if (!exists(key)) {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(format.contentType).contentLength((long) bytes.length),
+                    RequestBody.fromBytes(bytes));
+        }
+        ImageInspector.Dimensions d = ImageInspector.dimensions(bytes);
+        return new StoredImage(position, sourceUrl, sha256, key, format.contentType, bytes.length, d.width(), d.height());
+    }
+
+    private boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

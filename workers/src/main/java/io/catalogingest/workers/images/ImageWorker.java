@@ -1,0 +1,95 @@
+package io.catalogingest.workers.images;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ProductImage;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.Stage;
+import io.catalogingest.workers.core.ItemFailure;
+import io.catalogingest.workers.core.Outcomes;
+import io.catalogingest.workers.core.StageHandler;
+import io.catalogingest.workers.core.StoredImage;
+import io.catalogingest.workers.core.SubmissionVersion;
+import io.catalogingest.workers.db.ProductImageDao;
+import io.catalogingest.workers.db.ProductImageDao.ImageRow;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The image stage: downloads every image of the batch concurrently (bounded by the executor),
+ * stores each under its content address, then records all image rows in one transaction.
+ */
+public final class ImageWorker implements StageHandler {
+    private final ImageFetcher fetcher;
+    private final ImageStore store;
+    private final Jdbi jdbi;
+    private final ExecutorService downloads;
+
+    public ImageWorker(ImageFetcher fetcher, ImageStore store, Jdbi jdbi, ExecutorService downloads) {
+        this.fetcher = fetcher;
+        this.store = store;
+        this.jdbi = jdbi;
+        this.downloads = downloads;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.IMAGES;
+    }
+
+    private record ProductImages(ProductSubmitted product, List<StoredImage> images, ItemFailure failure) {}
+
+    @Override
+    public List<ItemProcessed> process(List<ProductSubmitted> batch) throws InterruptedException, ExecutionException {
+        List<Future<ProductImages>> pending = new ArrayList<>(batch.size());
+        for (ProductSubmitted product : batch) {
+            pending.add(downloads.submit(() -> storeAll(product)));
+        }
+        List<ProductImages> done = new ArrayList<>(batch.size());
+        for (Future<ProductImages> f : pending) {
+            done.add(f.get()); // an object-store fault fails the whole batch, which is then retried
+        }
+        List<ImageRow> rows = new ArrayList<>();
+        for (ProductImages p : done) {
+            if (p.failure() == null) {
+                p.images().forEach(i -> rows.add(row(p.product(), i)));
+            }
+        }
+        jdbi.useTransaction(h -> {
+            ProductImageDao dao = h.attach(ProductImageDao.class);
+            dao.upsert(rows);
+            for (ProductImages p : done) {
+                if (p.failure() == null) {
+                    ProductSubmitted s = p.product();
+                    dao.trimTo(s.getMerchantId(), s.getSku(), s.getImages().size(), SubmissionVersion.of(s));
+                }
+            }
+        });
+        return done.stream()
+                .map(p -> p.failure() == null ? Outcomes.succeeded(p.product(), Stage.IMAGES)
+                        : Outcomes.failed(p.product(), Stage.IMAGES, p.failure()))
+                .toList();
+    }
+
+    private ProductImages storeAll(ProductSubmitted product) throws InterruptedException {
+        List<StoredImage> stored = new ArrayList<>(product.getImages().size());
+        try {
+            for (ProductImage image : product.getImages()) {
+                byte[] bytes = fetcher.fetch(image.getUrl());
+                stored.add(store.store(image.getPosition(), image.getUrl(), bytes));
+            }
+            return new ProductImages(product, stored, null);
+        } catch (ItemFailure failure) {
+            return new ProductImages(product, List.of(), failure);
+        }
+    }
+
+    private static ImageRow row(ProductSubmitted p, StoredImage i) {
+        return new ImageRow(p.getMerchantId(), p.getSku(), i.position(), i.sourceUrl(), i.sha256(), i.objectKey(),
+                i.contentType(), i.sizeBytes(), i.width(), i.height(), SubmissionVersion.of(p));
+    }
+}
