@@ -75,7 +75,7 @@ public final class DevStack implements AutoCloseable {
             }
         });
         EmbeddedKafka kafka = new EmbeddedKafka(workDir.resolve("kafka")).start();
-        EmbeddedS3 s3 = EmbeddedS3.start();
+        EmbeddedS3 s3 = EmbeddedS3.start(workDir.resolve("s3"));
         ImageOrigin origin = ImageOrigin.start(imageOriginPort);
         return new DevStack(workDir, kafka, database.join(), s3, registry.join(), origin);
     }

@@ -1,12 +1,17 @@
 package io.catalogingest.devstack;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
-/** An S3-compatible object store (S3Proxy over an in-memory blob store) on a free loopback port. */
+/**
+ * An S3-compatible object store (S3Proxy over a directory; its in-memory store serialises requests
+ * on one lock) on a free loopback port.
+ */
 public final class EmbeddedS3 implements AutoCloseable {
     public static final String ACCESS_KEY = "devstack-access";
     public static final String SECRET_KEY = "devstack-secret";
@@ -19,10 +24,11 @@ public final class EmbeddedS3 implements AutoCloseable {
         this.port = port;
     }
 
-    public static EmbeddedS3 start() throws Exception {
+    public static EmbeddedS3 start(Path dataDir) throws Exception {
+        Files.createDirectories(dataDir);
         int port = FreePorts.next();
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
+                .blobStore(new FilesystemNio2BlobStore(dataDir.toString()))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();

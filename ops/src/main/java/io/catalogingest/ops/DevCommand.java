@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import ch.qos.logback.classic.Level;
 import io.catalogingest.devstack.DevStack;
+import io.catalogingest.devstack.EmbeddedDatabase;
+import io.dropwizard.logging.common.BootstrapLogging;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,14 +23,15 @@ final class DevCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        BootstrapLogging.bootstrap(Level.WARN);
         DevStack infra = DevStack.start(IMAGE_ORIGIN_PORT);
-        LocalStack stack = LocalStack.start(infra, LocalStack.Ports.LOCAL);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
             infra.close();
             stopped.countDown();
         }, "local-stack-shutdown"));
+        LocalStack stack = LocalStack.start(infra, LocalStack.Ports.LOCAL);
+        infra.closeFirst(stack);
         String key = stack.createMerchant("demo-merchant", "Demo Merchant");
         double seconds = (System.nanoTime() - started) / 1e9;
 
@@ -54,8 +58,8 @@ final class DevCommand implements Callable<Integer> {
 
                 """, seconds, stack.ingestUrl(), stack.adminUrl("ingest-api"), stack.statusUrl(),
                 stack.adminUrl("status-service"), stack.adminUrl("workers"), infra.kafka.bootstrapServers(),
-                infra.registry.url(), infra.database.jdbcUrl(), io.catalogingest.devstack.EmbeddedDatabase.USER,
-                io.catalogingest.devstack.EmbeddedDatabase.PASSWORD, infra.s3.endpoint(), infra.imageOrigin.baseUrl(),
+                infra.registry.url(), infra.database.jdbcUrl(), EmbeddedDatabase.USER,
+                EmbeddedDatabase.PASSWORD, infra.s3.endpoint(), infra.imageOrigin.baseUrl(),
                 key, stack.ingestUrl(), key, sample.toAbsolutePath(), key);
         stopped.await();
         return 0;

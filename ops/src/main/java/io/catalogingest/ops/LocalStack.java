@@ -83,6 +83,9 @@ public final class LocalStack implements AutoCloseable {
         settings.put("kafka.bootstrapServers", infra.kafka.bootstrapServers());
         settings.put("kafka.schemaRegistryUrl", infra.registry.url());
         settings.put("server.adminConnectors[0].port", Integer.toString(adminPort));
+        // The embedded broker logs through the same logging set-up as the services.
+        settings.put("logging.loggers.kafka", "WARN");
+        settings.put("logging.loggers.state", "WARN");
         if (port >= 0) {
             settings.put("server.applicationConnectors[0].port", Integer.toString(port));
         }

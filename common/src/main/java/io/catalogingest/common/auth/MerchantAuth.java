@@ -2,12 +2,15 @@ package io.catalogingest.common.auth;
 
 import java.util.Optional;
 
+import io.catalogingest.common.api.Problem;
 import io.catalogingest.common.db.MerchantDao;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.auth.Authenticator;
+import io.dropwizard.auth.UnauthorizedHandler;
 import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.dropwizard.core.setup.Environment;
+import jakarta.ws.rs.core.Response;
 import org.jdbi.v3.core.Jdbi;
 
 /** Bearer API-key authentication for a service's resources ({@code @Auth Merchant merchant}). */
@@ -34,11 +37,22 @@ public final class MerchantAuth implements Authenticator<String, Merchant> {
         return key;
     }
 
+    /** 401 answers in the same problem format as every other error. */
+    private static final class ProblemUnauthorizedHandler implements UnauthorizedHandler {
+        @Override
+        public Response buildResponse(String prefix, String realm) {
+            return Response.fromResponse(Problem.of(401, "UNAUTHORIZED", "API key required",
+                            "send a valid, unrevoked API key as 'Authorization: Bearer <key>'").toResponse())
+                    .header("WWW-Authenticate", prefix + " realm=\"" + realm + "\"").build();
+        }
+    }
+
     public static void install(Environment environment, Jdbi jdbi) {
         environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<Merchant>()
                 .setAuthenticator(new MerchantAuth(jdbi))
                 .setPrefix("Bearer")
                 .setRealm("catalog-ingest")
+                .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
                 .buildAuthFilter()));
         environment.jersey().register(new AuthValueFactoryProvider.Binder<>(Merchant.class));
     }

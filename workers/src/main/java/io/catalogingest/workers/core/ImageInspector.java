@@ -12,6 +12,10 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageInspector {
     public record Dimensions(Integer width, Integer height) {}
 
+    static {
+        ImageIO.setUseCache(false); // headers are read from memory; no temp files per image
+    }
+
     private ImageInspector() {}
 
     public static Dimensions dimensions(byte[] bytes) {

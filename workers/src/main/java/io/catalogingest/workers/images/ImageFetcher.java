@@ -49,7 +49,11 @@ public final class ImageFetcher {
 
     private HttpResponse<InputStream> send(URI uri) throws ItemFailure, InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(readTimeout).header("Accept", "image/*").GET().build(),
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(readTimeout).header("Accept", "image/*");
+            if ("http".equals(uri.getScheme())) {
+                request.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade round trip on plain HTTP
+            }
+            return http.send(request.GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
             throw new ItemFailure("IMAGE_TIMEOUT", "no answer from " + uri + " within the timeout", false);

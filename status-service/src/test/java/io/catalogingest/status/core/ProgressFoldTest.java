@@ -1,0 +1,87 @@
+package io.catalogingest.status.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ItemState;
+import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.Stage;
+import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.UploadProgress;
+import org.junit.jupiter.api.Test;
+
+/** The fold as the topology applies it, without Kafka: a map stands in for the item store. */
+class ProgressFoldTest {
+    private final Map<Integer, ItemState> items = new HashMap<>();
+    private UploadProgress progress = ProgressFold.empty("u1");
+    private long clock = 1_000;
+
+    private void accepted(int count) {
+        progress = ProgressFold.accepted(progress, new UploadAccepted("u1", "m1", count, Instant.ofEpochMilli(clock++)));
+    }
+
+    private void outcome(int index, Stage stage, Outcome outcome) {
+        ItemProcessed p = ItemProcessed.newBuilder().setUploadId("u1").setItemIndex(index).setSku("s" + index)
+                .setStage(stage).setOutcome(outcome).setProcessedAt(Instant.ofEpochMilli(clock++)).build();
+        ItemState before = items.get(index);
+        ItemState after = ProgressFold.merge(before, p);
+        items.put(index, after);
+        progress = ProgressFold.itemChanged(progress, before, after, p.getProcessedAt());
+    }
+
+    @Test
+    void statusMovesFromQueuedThroughProgressToDone() {
+        accepted(2);
+        assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.IN_QUEUE);
+        outcome(0, Stage.CATALOG, Outcome.SUCCEEDED);
+        assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.IN_PROGRESS);
+        outcome(0, Stage.IMAGES, Outcome.SUCCEEDED);
+        outcome(1, Stage.CATALOG, Outcome.SUCCEEDED);
+        assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.IN_PROGRESS);
+        outcome(1, Stage.IMAGES, Outcome.FAILED);
+        assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.DONE);
+        assertThat(progress.getSucceeded()).isEqualTo(1);
+        assertThat(progress.getFailed()).isEqualTo(1);
+        assertThat(progress.getImagesFailed()).isEqualTo(1);
+        assertThat(progress.getCompletedAt()).isNotNull();
+    }
+
+    @Test
+    void duplicatesNeverDoubleCount() {
+        accepted(1);
+        for (int i = 0; i < 3; i++) {
+            outcome(0, Stage.CATALOG, Outcome.SUCCEEDED);
+            outcome(0, Stage.IMAGES, Outcome.SUCCEEDED);
+        }
+        assertThat(progress.getSucceeded()).isEqualTo(1);
+        assertThat(progress.getCatalogSucceeded()).isEqualTo(1);
+        assertThat(progress.getImagesSucceeded()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayedFailureThatSucceedsReplacesTheFailure() {
+        accepted(1);
+        outcome(0, Stage.CATALOG, Outcome.SUCCEEDED);
+        outcome(0, Stage.IMAGES, Outcome.FAILED);
+        assertThat(progress.getFailed()).isEqualTo(1);
+        outcome(0, Stage.IMAGES, Outcome.SUCCEEDED);
+        assertThat(progress.getFailed()).isZero();
+        assertThat(progress.getSucceeded()).isEqualTo(1);
+        assertThat(progress.getImagesFailed()).isZero();
+        assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.DONE);
+    }
+
+    @Test
+    void outcomesBeforeTheUploadRecordAreCounted() {
+        outcome(0, Stage.CATALOG, Outcome.SUCCEEDED);
+        outcome(0, Stage.IMAGES, Outcome.SUCCEEDED);
+        assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.IN_PROGRESS);
+        accepted(1);
+        assertThat(progress.getMerchantId()).isEqualTo("m1");
+        assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.DONE);
+    }
+}
