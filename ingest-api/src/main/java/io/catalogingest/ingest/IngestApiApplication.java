@@ -5,12 +5,10 @@ import io.catalogingest.common.db.Databases;
 import io.catalogingest.common.kafka.KafkaHealthCheck;
 import io.catalogingest.ingest.kafka.TransactionalProducers;
 import io.catalogingest.ingest.resources.UploadResource;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
-import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.catalogingest.common.ServiceBootstrap;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.lifecycle.AutoCloseableManager;
 import org.jdbi.v3.core.Jdbi;
 
 /** The merchant-facing upload endpoint. */
@@ -26,8 +24,7 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
 
     @Override
     public void initialize(Bootstrap<IngestApiConfiguration> bootstrap) {
-        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        ServiceBootstrap.initialize(bootstrap);
     }
 
     @Override
@@ -41,8 +38,6 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
         environment.jersey().register(new UploadResource(environment.getObjectMapper(), producers,
                 config.getStatusBaseUrl(), config.getMaxItemsPerUpload()));
 
-        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(config.getKafka(), getName());
-        environment.lifecycle().manage(new AutoCloseableManager(kafkaHealth));
-        environment.healthChecks().register("kafka", kafkaHealth);
+        KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }
 }

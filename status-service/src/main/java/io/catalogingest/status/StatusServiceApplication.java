@@ -9,12 +9,10 @@ import io.catalogingest.status.health.StreamsHealthCheck;
 import io.catalogingest.status.resources.UploadStatusResource;
 import io.catalogingest.status.streams.StatusStreams;
 import io.catalogingest.status.streams.StatusTopology;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
-import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.catalogingest.common.ServiceBootstrap;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.lifecycle.AutoCloseableManager;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jdbi.v3.core.Jdbi;
 
@@ -31,8 +29,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
 
     @Override
     public void initialize(Bootstrap<StatusServiceConfiguration> bootstrap) {
-        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        ServiceBootstrap.initialize(bootstrap);
     }
 
     @Override
@@ -45,9 +42,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         environment.jersey().register(new UploadStatusResource(streams));
 
         environment.healthChecks().register("streams", new StreamsHealthCheck(streams));
-        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(config.getKafka(), getName());
-        environment.lifecycle().manage(new AutoCloseableManager(kafkaHealth));
-        environment.healthChecks().register("kafka", kafkaHealth);
+        KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }
 
     private static Properties streamsProperties(StatusServiceConfiguration config) {

@@ -13,8 +13,7 @@ import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;
 import io.catalogingest.workers.images.ImageWorker;
 import io.catalogingest.workers.kafka.StagePool;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
-import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.catalogingest.common.ServiceBootstrap;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
@@ -41,8 +40,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
 
     @Override
     public void initialize(Bootstrap<WorkersConfiguration> bootstrap) {
-        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        ServiceBootstrap.initialize(bootstrap);
     }
 
     @Override
@@ -66,9 +64,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     new ImageWorker(fetcher, new ImageStore(s3, config.getObjectStore().getBucket()), jdbi, downloads), images);
         }
 
-        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(config.getKafka(), getName());
-        environment.lifecycle().manage(new AutoCloseableManager(kafkaHealth));
-        environment.healthChecks().register("kafka", kafkaHealth);
+        KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }
 
     private static void runPool(Environment environment, WorkersConfiguration config, String group, StageHandler handler,

@@ -3,6 +3,8 @@ package io.catalogingest.common.kafka;
 import java.util.concurrent.TimeUnit;
 
 import com.codahale.metrics.health.HealthCheck;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
@@ -10,8 +12,15 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 public final class KafkaHealthCheck extends HealthCheck implements AutoCloseable {
     private final Admin admin;
 
-    public KafkaHealthCheck(KafkaFactory kafka, String clientId) {
+    private KafkaHealthCheck(KafkaFactory kafka, String clientId) {
         this.admin = Admin.create(kafka.common(clientId + "-health"));
+    }
+
+    /** Registers the check as "kafka" on the service's admin port; its client closes with the service. */
+    public static void register(Environment environment, KafkaFactory kafka, String serviceName) {
+        KafkaHealthCheck check = new KafkaHealthCheck(kafka, serviceName);
+        environment.lifecycle().manage(new AutoCloseableManager(check));
+        environment.healthChecks().register("kafka", check);
     }
 
     @Override
