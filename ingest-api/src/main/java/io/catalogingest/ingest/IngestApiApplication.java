@@ -1,14 +1,20 @@
 package io.catalogingest.ingest;
 
+import java.util.concurrent.TimeUnit;
+
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.db.Databases;
 import io.catalogingest.common.kafka.KafkaHealthCheck;
+import io.catalogingest.ingest.core.ItemFormat;
+import io.catalogingest.ingest.core.UploadIntake;
+import io.catalogingest.ingest.db.IdempotencyDao;
 import io.catalogingest.ingest.kafka.TransactionalProducers;
 import io.catalogingest.ingest.resources.UploadResource;
 import io.catalogingest.common.ServiceBootstrap;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import org.glassfish.jersey.media.multipart.MultiPartFeature;
 import org.jdbi.v3.core.Jdbi;
 
 /** The merchant-facing upload endpoint. */
@@ -33,10 +39,19 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
         MerchantAuth.install(environment, jdbi);
 
         TransactionalProducers producers = new TransactionalProducers(config.getKafka(), config.getInstanceId(),
-                config.getProducerPoolSize(), config.getProducerAcquireTimeout().toJavaDuration());
+                config.getProducerPoolSize(), config.getProducerAcquireTimeout().toJavaDuration(),
+                config.getKafkaTimeout().toJavaDuration());
         environment.lifecycle().manage(producers);
-        environment.jersey().register(new UploadResource(environment.getObjectMapper(), producers,
-                config.getStatusBaseUrl(), config.getMaxItemsPerUpload()));
+        IdempotencyDao idempotency = jdbi.onDemand(IdempotencyDao.class);
+        long retentionSeconds = config.getIdempotencyKeyRetention().toSeconds();
+        environment.lifecycle().scheduledExecutorService("idempotency-expiry").threads(1).build()
+                .scheduleWithFixedDelay(() -> idempotency.expire(retentionSeconds), 1, 10, TimeUnit.MINUTES);
+
+        environment.jersey().register(MultiPartFeature.class);
+        environment.jersey().register(new UploadResource(ItemFormat.constrained(environment.getObjectMapper()), producers,
+                new UploadIntake(config.getMaxItemsPerUpload()), idempotency,
+                new UploadResource.Limits(config.getMaxBodySize().toBytes(), config.getUploadsPerMinute(), retentionSeconds),
+                config.getStatusBaseUrl()));
 
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }

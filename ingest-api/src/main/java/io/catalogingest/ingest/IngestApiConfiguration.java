@@ -2,6 +2,7 @@ package io.catalogingest.ingest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.catalogingest.common.CatalogConfiguration;
+import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -25,9 +26,25 @@ public class IngestApiConfiguration extends CatalogConfiguration {
     @JsonProperty
     private Duration producerAcquireTimeout = Duration.seconds(10);
 
+    /** Longest a Kafka call of an upload may block; beyond it the upload answers 503. */
+    @JsonProperty
+    private Duration kafkaTimeout = Duration.seconds(10);
+
     @Min(1)
     @JsonProperty
     private int maxItemsPerUpload = 1_000_000;
+
+    /** Largest body accepted, compressed or decompressed. */
+    @JsonProperty
+    private DataSize maxBodySize = DataSize.gibibytes(2);
+
+    @Min(1)
+    @JsonProperty
+    private int uploadsPerMinute = 60;
+
+    /** How long an Idempotency-Key is remembered per merchant. */
+    @JsonProperty
+    private Duration idempotencyKeyRetention = Duration.hours(24);
 
     public String getStatusBaseUrl() {
         return statusBaseUrl;
@@ -45,7 +62,23 @@ public class IngestApiConfiguration extends CatalogConfiguration {
         return producerAcquireTimeout;
     }
 
+    public Duration getKafkaTimeout() {
+        return kafkaTimeout;
+    }
+
     public int getMaxItemsPerUpload() {
         return maxItemsPerUpload;
+    }
+
+    public DataSize getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    public int getUploadsPerMinute() {
+        return uploadsPerMinute;
+    }
+
+    public Duration getIdempotencyKeyRetention() {
+        return idempotencyKeyRetention;
     }
 }

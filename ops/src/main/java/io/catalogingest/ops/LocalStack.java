@@ -70,12 +70,24 @@ public final class LocalStack implements AutoCloseable {
         return kafka;
     }
 
-    /**
-     * Starts one service from its shipped YAML with overrides. Overrides travel as system
-     * properties, so each service gets its own prefix to keep them apart.
-     */
+    /** Starts one service from its shipped YAML with overrides. */
     private <C extends Configuration> DropwizardTestSupport<C> start(Class<? extends Application<C>> app, String name,
             int port, int adminPort, Map<String, String> extra) throws Exception {
+        return start(app, name, name, port, adminPort, extra);
+    }
+
+    /**
+     * Starts one more ingest-api on this stack with its own settings (tighter limits, another
+     * broker address) and free ports; it stops with the stack. {@code name} must be unique.
+     */
+    public String startExtraIngestApi(String name, Map<String, String> settings) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>(Map.of("statusBaseUrl", statusUrl(), "instanceId", name));
+        all.putAll(settings);
+        return "http://127.0.0.1:" + start(IngestApiApplication.class, "ingest-api", name, 0, 0, all).getLocalPort();
+    }
+
+    private <C extends Configuration> DropwizardTestSupport<C> start(Class<? extends Application<C>> app, String config,
+            String name, int port, int adminPort, Map<String, String> extra) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("database.url", infra.database.jdbcUrl());
         settings.put("database.user", EmbeddedDatabase.USER);
@@ -90,9 +102,10 @@ public final class LocalStack implements AutoCloseable {
             settings.put("server.applicationConnectors[0].port", Integer.toString(port));
         }
         settings.putAll(extra);
+        // Overrides travel as system properties; a prefix per service keeps them apart.
         ConfigOverride[] overrides = settings.entrySet().stream()
                 .map(e -> ConfigOverride.config(name, e.getKey(), e.getValue())).toArray(ConfigOverride[]::new);
-        DropwizardTestSupport<C> support = new DropwizardTestSupport<>(app, name + ".yml",
+        DropwizardTestSupport<C> support = new DropwizardTestSupport<>(app, config + ".yml",
                 new SubstitutingSourceProvider(new ResourceConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
                 name, overrides);
         support.before();

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,9 +40,22 @@ final class Pipeline {
     record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
 
     static Reply upload(String apiKey, String contentType, String body) {
-        return send(HttpRequest.newBuilder(URI.create(stack().ingestUrl() + "/v1/uploads"))
+        return upload(stack().ingestUrl() + "/v1/uploads", apiKey, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** POSTs raw bytes; extra headers come as name, value pairs. */
+    static Reply upload(String url, String apiKey, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + apiKey).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
+    static String uploadsUrl() {
+        return stack().ingestUrl() + "/v1/uploads";
     }
 
     static Reply get(String url, String apiKey) {
@@ -51,7 +65,8 @@ final class Pipeline {
     private static Reply send(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode body = r.body() == null || r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+            JsonNode body = r.body() == null || r.body().isBlank() || !r.headers().firstValue("Content-Type").orElse("").contains("json")
+                    ? JSON.nullNode() : JSON.readTree(r.body());
             return new Reply(r.statusCode(), body, r);
         } catch (IOException e) {
             throw new IllegalStateException(e);

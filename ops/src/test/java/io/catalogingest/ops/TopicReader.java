@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,6 +22,22 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads every committed record of a topic, as raw bytes, up to its end at the time of the call. */
 final class TopicReader {
     private TopicReader() {}
+
+    private static final SchemaRegistryClient REGISTRY = new SchemaRegistryClient(Pipeline.infra().registry.url());
+
+    /** The committed products of one merchant, in topic order per partition. */
+    static List<ProductSubmitted> products(String merchantId) {
+        var reader = new AvroDeserializer<>(REGISTRY, ProductSubmitted.class);
+        return readCommitted(Topics.PRODUCTS).stream().map(r -> reader.deserialize(Topics.PRODUCTS, r.value()))
+                .filter(p -> p.getMerchantId().equals(merchantId)).toList();
+    }
+
+    /** The committed upload records of one merchant. */
+    static List<UploadAccepted> uploads(String merchantId) {
+        var reader = new AvroDeserializer<>(REGISTRY, UploadAccepted.class);
+        return readCommitted(Topics.UPLOADS).stream().map(r -> reader.deserialize(Topics.UPLOADS, r.value()))
+                .filter(u -> u.getMerchantId().equals(merchantId)).toList();
+    }
 
     static List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
         Properties p = new Properties();

@@ -1,4 +1,12 @@
 package io.catalogingest.ingest.api;
 
-/** The answer to an accepted upload: where to ask for its progress. */
-public record UploadTicket(String uploadId, String status, int totalItems, String statusUrl) {}
+import java.util.List;
+
+import io.catalogingest.common.api.Problem;
+
+/**
+ * The answer to an accepted upload: where to follow its progress, and which items were refused
+ * (the first {@code errors} of them; {@code refusedItems} counts all).
+ */
+public record UploadTicket(String uploadId, String status, int totalItems, int acceptedItems, int refusedItems,
+        String statusUrl, List<Problem.ItemError> errors) {}

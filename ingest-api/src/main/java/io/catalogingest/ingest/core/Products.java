@@ -8,7 +8,6 @@ import java.util.List;
 import io.catalogingest.ingest.api.ProductRequest;
 import io.catalogingest.schemas.ProductImage;
 import io.catalogingest.schemas.ProductSubmitted;
-import io.catalogingest.schemas.UploadAccepted;
 
 /** Turns validated requests into the records written to Kafka. */
 public final class Products {
@@ -33,9 +32,5 @@ public final class Products {
                 .setImages(images)
                 .setAcceptedAt(acceptedAt)
                 .build();
-    }
-
-    public static UploadAccepted accepted(String uploadId, String merchantId, int itemCount, Instant acceptedAt) {
-        return new UploadAccepted(uploadId, merchantId, itemCount, acceptedAt);
     }
 }

@@ -17,8 +17,12 @@ public final class UploadRefusedException extends Exception {
         return problem;
     }
 
-    public static UploadRefusedException invalidItems(List<Problem.ItemError> errors) {
+    public static UploadRefusedException malformed(String message) {
+        return new UploadRefusedException(Problem.of(400, "MALFORMED_BODY", "Malformed upload body", message));
+    }
+
+    public static UploadRefusedException invalidItems(int refused, List<Problem.ItemError> errors) {
         return new UploadRefusedException(Problem.of(422, "INVALID_ITEMS", "Some items are invalid",
-                errors.size() + " item(s) break the upload rules; nothing was enqueued").withErrors(errors));
+                refused + " item(s) break the upload rules; nothing was enqueued").withErrors(errors));
     }
 }

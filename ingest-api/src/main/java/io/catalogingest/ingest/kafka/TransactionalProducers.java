@@ -8,6 +8,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.ingest.core.UploadWriter;
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.serde.AvroSerializer;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.avro.specific.SpecificRecord;
@@ -35,10 +40,13 @@ public final class TransactionalProducers implements Managed {
     private final String instanceId;
     private final int size;
     private final Duration acquireTimeout;
+    private final Duration kafkaTimeout;
     private final BlockingQueue<Slot> idle;
     private final List<Slot> all = new ArrayList<>();
 
-    public TransactionalProducers(KafkaFactory kafka, String instanceId, int size, Duration acquireTimeout) {
+    public TransactionalProducers(KafkaFactory kafka, String instanceId, int size, Duration acquireTimeout,
+            Duration kafkaTimeout) {
+        this.kafkaTimeout = kafkaTimeout;
         this.kafka = kafka;
         this.instanceId = instanceId;
         this.size = size;
@@ -82,8 +90,8 @@ public final class TransactionalProducers implements Managed {
         }
     }
 
-    /** One upload's transaction. Exactly one of commit or abort ends it; close aborts if neither did. */
-    public final class Transaction implements AutoCloseable {
+    /** One upload's transaction. Commit ends it; close aborts it if it was not committed. */
+    public final class Transaction implements UploadWriter, AutoCloseable {
         private final Slot slot;
         private boolean open = true;
 
@@ -91,7 +99,22 @@ public final class TransactionalProducers implements Managed {
             this.slot = slot;
         }
 
-        public void send(String topic, String key, SpecificRecord value) {
+        @Override
+        public void product(ProductSubmitted product) {
+            send(Topics.PRODUCTS, Topics.productKey(product.getMerchantId(), product.getSku()), product);
+        }
+
+        @Override
+        public void refused(ItemProcessed refusal) {
+            send(Topics.RESULTS, refusal.getUploadId(), refusal);
+        }
+
+        @Override
+        public void accepted(UploadAccepted accepted) {
+            send(Topics.UPLOADS, accepted.getUploadId(), accepted);
+        }
+
+        private void send(String topic, String key, SpecificRecord value) {
             slot.producer().send(new ProducerRecord<>(topic, key, value));
         }
 
@@ -129,9 +152,11 @@ public final class TransactionalProducers implements Managed {
         Producer<String, SpecificRecord> producer() {
             if (producer == null) {
                 var props = kafka.transactionalProducer(transactionalId);
-                props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-                props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-                props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+                // Every blocking call (metadata, buffer space, commit) gives up after kafkaTimeout.
+                long timeout = kafkaTimeout.toMillis();
+                props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout));
+                props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout));
+                props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(2 * timeout + 1000));
                 props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
                 KafkaProducer<String, SpecificRecord> created =
                         new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(kafka.registry()));

@@ -2,72 +2,205 @@ package io.catalogingest.ingest.resources;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.api.Problem;
-import io.catalogingest.ingest.api.ProductRequest;
+import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.ingest.api.UploadTicket;
-import io.catalogingest.ingest.core.ProductValidator;
-import io.catalogingest.ingest.core.Products;
+import io.catalogingest.ingest.core.ItemFormat;
+import io.catalogingest.ingest.core.SizeLimitedInputStream;
+import io.catalogingest.ingest.core.UploadIntake;
 import io.catalogingest.ingest.core.UploadRefusedException;
-import io.catalogingest.ingest.core.Violation;
+import io.catalogingest.ingest.db.IdempotencyDao;
 import io.catalogingest.ingest.kafka.TransactionalProducers;
 import io.catalogingest.ingest.kafka.TransactionalProducers.UnavailableException;
-import io.catalogingest.schemas.ProductSubmitted;
-import io.catalogingest.schemas.Topics;
 import io.dropwizard.auth.Auth;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.glassfish.jersey.media.multipart.FormDataBodyPart;
+import org.glassfish.jersey.media.multipart.FormDataParam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * {@code POST /v1/uploads}: streams the body into one Kafka transaction and answers 202 only after
- * it committed. Items are parsed and produced one by one, so memory does not grow with the upload.
+ * it committed. Items are parsed, validated and produced one by one, so memory does not grow with
+ * the upload. Formats: JSON array, NDJSON, CSV, or any of them as the {@code file} field of a
+ * multipart form; {@code Content-Encoding: gzip} (or a {@code .gz} file) is decompressed on the fly.
  */
 @Path("/v1/uploads")
 @Produces(MediaType.APPLICATION_JSON)
 public final class UploadResource {
     private static final Logger LOG = LoggerFactory.getLogger(UploadResource.class);
-    private static final int MAX_LISTED_ERRORS = 100;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    /** A claim older than this belongs to a request that died; its transaction has long timed out. */
+    private static final long STALE_CLAIM_SECONDS = 300;
+
+    /** Limits that protect the service and the pipeline from one merchant's traffic. */
+    public record Limits(long maxBodyBytes, int uploadsPerMinute, long idempotencyRetentionSeconds) {}
 
     private final ObjectMapper json;
     private final TransactionalProducers producers;
+    private final UploadIntake intake;
+    private final IdempotencyDao idempotency;
+    private final Limits limits;
     private final String statusBaseUrl;
-    private final int maxItems;
+    private final RateLimiterRegistry rateLimiters;
 
-    public UploadResource(ObjectMapper json, TransactionalProducers producers, String statusBaseUrl, int maxItems) {
+    public UploadResource(ObjectMapper json, TransactionalProducers producers, UploadIntake intake, IdempotencyDao idempotency,
+            Limits limits, String statusBaseUrl) {
         this.json = json;
         this.producers = producers;
+        this.intake = intake;
+        this.idempotency = idempotency;
+        this.limits = limits;
         this.statusBaseUrl = statusBaseUrl.endsWith("/") ? statusBaseUrl.substring(0, statusBaseUrl.length() - 1) : statusBaseUrl;
-        this.maxItems = maxItems;
+        this.rateLimiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
+                .limitForPeriod(limits.uploadsPerMinute())
+                .limitRefreshPeriod(java.time.Duration.ofMinutes(1))
+                .timeoutDuration(java.time.Duration.ZERO).build());
+    }
+
+    /** The body as sent: its format and whether it is gzip-compressed. */
+    private record Body(ItemFormat format, boolean gzip, InputStream stream) {}
+
+    @POST
+    @Consumes({MediaType.APPLICATION_JSON, "application/x-ndjson", "application/jsonl", "text/csv"})
+    public Response upload(@Auth Merchant merchant, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.CONTENT_ENCODING) String encoding, @HeaderParam("Idempotency-Key") String key,
+            @QueryParam("mode") String mode, InputStream body) {
+        Optional<ItemFormat> format = ItemFormat.forMediaType(contentType);
+        if (format.isEmpty()) {
+            return unsupported("Content-Type " + contentType + " is not an upload format");
+        }
+        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding) && !"gzip".equalsIgnoreCase(encoding)) {
+            return unsupported("Content-Encoding " + encoding + " is not supported; use gzip or none");
+        }
+        return handle(merchant, new Body(format.get(), "gzip".equalsIgnoreCase(encoding), body), key, mode);
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Response upload(@Auth Merchant merchant, InputStream body) {
-        String uploadId = UUID.randomUUID().toString();
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response uploadFile(@Auth Merchant merchant, @FormDataParam("file") FormDataBodyPart file,
+            @HeaderParam("Idempotency-Key") String key, @QueryParam("mode") String mode) {
+        if (file == null) {
+            return Problem.of(400, "FILE_MISSING", "No file", "send the catalog as the form field 'file'").toResponse();
+        }
+        String fileName = file.getContentDisposition() == null ? null : file.getContentDisposition().getFileName();
+        Optional<ItemFormat> format = ItemFormat.forMediaType(file.getMediaType().toString()).or(() -> ItemFormat.forFileName(fileName));
+        if (format.isEmpty()) {
+            return unsupported("cannot tell the format of file " + fileName + " (" + file.getMediaType() + "); use .json, .ndjson or .csv");
+        }
+        boolean gzip = (fileName != null && fileName.toLowerCase().endsWith(".gz"))
+                || "application/gzip".equals(file.getMediaType().toString());
+        return handle(merchant, new Body(format.get(), gzip, file.getValueAs(InputStream.class)), key, mode);
+    }
+
+    private Response handle(Merchant merchant, Body body, String key, String mode) {
+        if (mode != null && !mode.equals("partial") && !mode.equals("all-or-nothing")) {
+            return Problem.of(400, "INVALID_MODE", "Unknown mode", "mode is 'partial' (default) or 'all-or-nothing'").toResponse();
+        }
+        boolean allOrNothing = "all-or-nothing".equals(mode);
+        RateLimiter limiter = rateLimiters.rateLimiter(merchant.merchantId());
+        if (!limiter.acquirePermission()) {
+            return Response.fromResponse(Problem.of(429, "RATE_LIMITED", "Too many uploads",
+                    "at most " + limits.uploadsPerMinute() + " uploads per minute per merchant").toResponse())
+                    .header("Retry-After", Long.toString(secondsUntilPermitted(limiter))).build();
+        }
+        if (key == null) {
+            return accept(merchant, UUID.randomUUID().toString(), body, allOrNothing, sha256());
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            return Problem.of(400, "IDEMPOTENCY_KEY_INVALID", "Invalid Idempotency-Key",
+                    "an Idempotency-Key is 1-255 visible ASCII characters").toResponse();
+        }
+        return acceptOnce(merchant, key, body, allOrNothing);
+    }
+
+    /**
+     * Same key and body: the first answer again, nothing enqueued twice. The upload id derives from
+     * the key, so even a retry after a crash between commit and bookkeeping names the same upload,
+     * whose effects and counts are idempotent.
+     */
+    private Response acceptOnce(Merchant merchant, String key, Body body, boolean allOrNothing) {
+        String uploadId = UUID.nameUUIDFromBytes((merchant.merchantId() + '\0' + key).getBytes(StandardCharsets.UTF_8)).toString();
+        MessageDigest digest = sha256();
+        if (idempotency.claim(merchant.merchantId(), key, uploadId, limits.idempotencyRetentionSeconds(), STALE_CLAIM_SECONDS)) {
+            Response response = accept(merchant, uploadId, body, allOrNothing, digest);
+            if (response.getStatus() == 202 || response.getStatus() == 422) {
+                idempotency.complete(merchant.merchantId(), key, HexFormat.of().formatHex(digest.digest()), response.getStatus(),
+                        serialize(response.getEntity()));
+            } else {
+                idempotency.release(merchant.merchantId(), key);
+            }
+            return response;
+        }
+        Optional<IdempotencyDao.Entry> earlier = idempotency.find(merchant.merchantId(), key);
+        if (earlier.isEmpty() || earlier.get().state().equals("PENDING")) {
+            return Response.fromResponse(Problem.of(409, "IDEMPOTENCY_KEY_IN_USE", "Upload in progress",
+                    "a request with this Idempotency-Key is still being processed").toResponse()).header("Retry-After", "1").build();
+        }
+        try (InputStream in = new DigestInputStream(new SizeLimitedInputStream(body.stream(), limits.maxBodyBytes()), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (SizeLimitedInputStream.TooLargeException e) {
+            return tooLarge();
+        } catch (IOException e) {
+            return unreadable(e);
+        }
+        IdempotencyDao.Entry entry = earlier.get();
+        if (!HexFormat.of().formatHex(digest.digest()).equals(entry.bodySha256())) {
+            return Problem.of(422, "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key reused",
+                    "this Idempotency-Key was used for a different body; use a new key for a new upload").toResponse();
+        }
+        Response.ResponseBuilder replay = Response.status(entry.responseStatus()).entity(entry.responseBody())
+                .type(entry.responseStatus() == 202 ? MediaType.APPLICATION_JSON : Problem.MEDIA_TYPE)
+                .header("Idempotent-Replayed", "true");
+        if (entry.responseStatus() == 202) {
+            replay.location(URI.create(statusUrl(entry.uploadId())));
+        }
+        return replay.build();
+    }
+
+    private Response accept(Merchant merchant, String uploadId, Body body, boolean allOrNothing, MessageDigest digest) {
         MDC.put("uploadId", uploadId);
-        try {
-            int total = enqueue(uploadId, merchant.merchantId(), body);
-            String statusUrl = statusBaseUrl + "/v1/uploads/" + uploadId;
-            LOG.info("upload {} of merchant {} accepted with {} items", uploadId, merchant.merchantId(), total);
-            return Response.accepted(new UploadTicket(uploadId, "IN_QUEUE", total, statusUrl))
+        try (InputStream raw = new DigestInputStream(new SizeLimitedInputStream(body.stream(), limits.maxBodyBytes()), digest);
+                InputStream items = body.gzip() ? new SizeLimitedInputStream(new GZIPInputStream(raw, 1 << 16), limits.maxBodyBytes()) : raw;
+                TransactionalProducers.Transaction tx = producers.begin()) {
+            UploadIntake.Result result = intake.intake(uploadId, merchant.merchantId(), Instant.now(),
+                    body.format().open(json, items), allOrNothing, tx);
+            raw.transferTo(OutputStream.nullOutputStream()); // the whole body counts for idempotency
+            tx.commit();
+            LOG.info("upload {} of merchant {} accepted: {} items, {} refused", uploadId, merchant.merchantId(),
+                    result.totalItems(), result.refusedItems());
+            String statusUrl = statusUrl(uploadId);
+            return Response.accepted(new UploadTicket(uploadId, "IN_QUEUE", result.totalItems(),
+                    result.totalItems() - result.refusedItems(), result.refusedItems(), statusUrl, result.errors()))
                     .location(URI.create(statusUrl)).build();
         } catch (UploadRefusedException e) {
             LOG.info("upload {} refused: {}", uploadId, e.getMessage());
@@ -77,68 +210,55 @@ public final class UploadResource {
             return Response.fromResponse(Problem.of(503, "KAFKA_UNAVAILABLE", "Uploads are not accepted right now",
                     "the upload could not be stored durably; nothing was enqueued, retry later").toResponse())
                     .header("Retry-After", "5").build();
+        } catch (SizeLimitedInputStream.TooLargeException e) {
+            return tooLarge();
+        } catch (ZipException e) {
+            return Problem.of(400, "BODY_NOT_GZIP", "Body is not gzip", "Content-Encoding says gzip, but " + e.getMessage()).toResponse();
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            return UploadRefusedException.malformed(e.getOriginalMessage() + where).problem().toResponse();
+        } catch (IOException e) {
+            return unreadable(e);
         } finally {
             MDC.remove("uploadId");
         }
     }
 
-    private int enqueue(String uploadId, String merchantId, InputStream body)
-            throws UploadRefusedException, UnavailableException {
-        Instant acceptedAt = Instant.now();
-        List<Problem.ItemError> errors = new ArrayList<>();
-        int index = 0;
-        try (TransactionalProducers.Transaction tx = producers.begin();
-                JsonParser parser = json.getFactory().createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw syntaxError("the body must be a JSON array of products", parser.currentLocation());
-            }
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                if (index >= maxItems) {
-                    throw new UploadRefusedException(Problem.of(413, "TOO_MANY_ITEMS", "Upload too large",
-                            "an upload holds at most " + maxItems + " items"));
-                }
-                ProductRequest item = readItem(parser);
-                List<Violation> violations = ProductValidator.validate(item);
-                if (!violations.isEmpty()) {
-                    for (Violation v : violations) {
-                        if (errors.size() < MAX_LISTED_ERRORS) {
-                            errors.add(new Problem.ItemError(index, item.sku(), v.code(), v.message()));
-                        }
-                    }
-                } else if (errors.isEmpty()) {
-                    ProductSubmitted product = Products.submitted(uploadId, merchantId, index, item, acceptedAt);
-                    tx.send(Topics.PRODUCTS, Topics.productKey(merchantId, item.sku()), product);
-                }
-                index++;
-            }
-            if (parser.nextToken() != null) {
-                throw syntaxError("unexpected content after the closing bracket", parser.currentLocation());
-            }
-            if (!errors.isEmpty()) {
-                throw UploadRefusedException.invalidItems(errors);
-            }
-            if (index == 0) {
-                throw new UploadRefusedException(Problem.of(422, "EMPTY_UPLOAD", "Empty upload", "the upload holds no products"));
-            }
-            tx.send(Topics.UPLOADS, uploadId, Products.accepted(uploadId, merchantId, index, acceptedAt));
-            tx.commit();
-            return index;
+    private static long secondsUntilPermitted(RateLimiter limiter) {
+        long nanos = limiter instanceof AtomicRateLimiter atomic ? atomic.getDetailedMetrics().getNanosToWait() : 0;
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    private String statusUrl(String uploadId) {
+        return statusBaseUrl + "/v1/uploads/" + uploadId;
+    }
+
+    private Response tooLarge() {
+        return Problem.of(413, "BODY_TOO_LARGE", "Upload too large",
+                "the body (or its decompressed content) is larger than " + limits.maxBodyBytes() + " bytes").toResponse();
+    }
+
+    private static Response unreadable(IOException e) {
+        return Problem.of(400, "BODY_UNREADABLE", "Body could not be read", String.valueOf(e.getMessage())).toResponse();
+    }
+
+    private static Response unsupported(String detail) {
+        return Problem.of(415, "UNSUPPORTED_FORMAT", "Unsupported upload format", detail).toResponse();
+    }
+
+    private String serialize(Object entity) {
+        try {
+            return json.writeValueAsString(entity);
         } catch (JsonProcessingException e) {
-            throw syntaxError(e.getOriginalMessage(), e.getLocation());
-        } catch (IOException e) {
-            throw new UploadRefusedException(Problem.of(400, "BODY_UNREADABLE", "Body could not be read", e.getMessage()));
+            throw new IllegalStateException("answers always serialize", e);
         }
     }
 
-    private ProductRequest readItem(JsonParser parser) throws IOException, UploadRefusedException {
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            throw syntaxError("each product must be a JSON object", parser.currentLocation());
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
-        return json.readValue(parser, ProductRequest.class);
-    }
-
-    private static UploadRefusedException syntaxError(String message, JsonLocation at) {
-        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return new UploadRefusedException(Problem.of(400, "MALFORMED_BODY", "Malformed upload body", message + where));
     }
 }

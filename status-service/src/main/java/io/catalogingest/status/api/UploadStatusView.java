@@ -7,7 +7,7 @@ import io.catalogingest.status.core.UploadStatus;
 
 /** What {@code GET /v1/uploads/{id}} answers. */
 public record UploadStatusView(String uploadId, UploadStatus status, int totalItems, int succeeded, int failed,
-        int pending, double progress, Stages stages, Instant acceptedAt, Instant startedAt, Instant completedAt) {
+        int refused, int pending, double progress, Stages stages, Instant acceptedAt, Instant startedAt, Instant completedAt) {
 
     public record StageCounts(int succeeded, int failed, int pending) {}
 
@@ -16,14 +16,16 @@ public record UploadStatusView(String uploadId, UploadStatus status, int totalIt
     public static UploadStatusView of(UploadProgress p) {
         int total = p.getTotalItems();
         int finished = p.getSucceeded() + p.getFailed();
+        int processable = total - p.getRefused();
         return new UploadStatusView(p.getUploadId(), UploadStatus.of(p), total, p.getSucceeded(), p.getFailed(),
-                Math.max(0, total - finished), total == 0 ? 1.0 : Math.min(1.0, (double) finished / total),
-                new Stages(stage(total, p.getCatalogSucceeded(), p.getCatalogFailed()),
-                        stage(total, p.getImagesSucceeded(), p.getImagesFailed())),
+                p.getRefused(), Math.max(0, total - finished), total == 0 ? 1.0 : Math.min(1.0, (double) finished / total),
+                new Stages(stage(processable, p.getCatalogSucceeded(), p.getCatalogFailed()),
+                        stage(processable, p.getImagesSucceeded(), p.getImagesFailed())),
                 p.getAcceptedAt(), p.getStartedAt(), p.getCompletedAt());
     }
 
-    private static StageCounts stage(int total, int succeeded, int failed) {
-        return new StageCounts(succeeded, failed, Math.max(0, total - succeeded - failed));
+    /** Items refused at ingest never reach a stage, so they are not pending there. */
+    private static StageCounts stage(int processable, int succeeded, int failed) {
+        return new StageCounts(succeeded, failed, Math.max(0, processable - succeeded - failed));
     }
 }

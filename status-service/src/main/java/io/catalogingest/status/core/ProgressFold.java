@@ -35,6 +35,7 @@ public final class ProgressFold {
         switch (outcome.getStage()) {
             case CATALOG -> next.setCatalog(outcome);
             case IMAGES -> next.setImages(outcome);
+            case VALIDATION -> next.setValidation(outcome);
         }
         return next.build();
     }
@@ -52,6 +53,12 @@ public final class ProgressFold {
 
     private static void count(UploadProgress.Builder p, ItemState item, int sign) {
         if (item == null) {
+            return;
+        }
+        if (item.getValidation() != null) {
+            // Refused at ingest: never reaches the worker stages, finished as failed.
+            p.setRefused(p.getRefused() + sign);
+            p.setFailed(p.getFailed() + sign);
             return;
         }
         Outcome catalog = outcome(item.getCatalog());

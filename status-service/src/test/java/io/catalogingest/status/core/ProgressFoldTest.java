@@ -21,7 +21,7 @@ class ProgressFoldTest {
     private long clock = 1_000;
 
     private void accepted(int count) {
-        progress = ProgressFold.accepted(progress, new UploadAccepted("u1", "m1", count, Instant.ofEpochMilli(clock++)));
+        progress = ProgressFold.accepted(progress, new UploadAccepted("u1", "m1", count, 0, Instant.ofEpochMilli(clock++)));
     }
 
     private void outcome(int index, Stage stage, Outcome outcome) {
@@ -73,6 +73,19 @@ class ProgressFoldTest {
         assertThat(progress.getSucceeded()).isEqualTo(1);
         assertThat(progress.getImagesFailed()).isZero();
         assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.DONE);
+    }
+
+    @Test
+    void itemsRefusedAtIngestAreFinishedAsFailed() {
+        accepted(2);
+        outcome(1, Stage.VALIDATION, Outcome.FAILED);
+        assertThat(progress.getRefused()).isEqualTo(1);
+        assertThat(progress.getFailed()).isEqualTo(1);
+        outcome(0, Stage.CATALOG, Outcome.SUCCEEDED);
+        outcome(0, Stage.IMAGES, Outcome.SUCCEEDED);
+        assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.DONE);
+        assertThat(progress.getSucceeded()).isEqualTo(1);
+        assertThat(progress.getCatalogFailed()).isZero();
     }
 
     @Test

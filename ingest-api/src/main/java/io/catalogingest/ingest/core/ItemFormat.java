@@ -1,0 +1,80 @@
+package io.catalogingest.ingest.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The body formats an upload can come in. */
+public enum ItemFormat {
+    JSON("application/json", ".json"),
+    NDJSON("application/x-ndjson", ".ndjson"),
+    CSV("text/csv", ".csv");
+
+    /** Limits that keep a hostile body from exhausting memory or stack while it is parsed. */
+    static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxNestingDepth(32).maxStringLength(1 << 20).maxNumberLength(64).build();
+
+    public final String mediaType;
+    public final String extension;
+
+    ItemFormat(String mediaType, String extension) {
+        this.mediaType = mediaType;
+        this.extension = extension;
+    }
+
+    /** By media type (parameters such as charset ignored); {@code application/jsonl} is taken as NDJSON. */
+    public static Optional<ItemFormat> forMediaType(String mediaType) {
+        if (mediaType == null) {
+            return Optional.empty();
+        }
+        String bare = mediaType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (bare.equals("application/jsonl") || bare.equals("application/x-jsonlines")) {
+            return Optional.of(NDJSON);
+        }
+        for (ItemFormat f : values()) {
+            if (f.mediaType.equals(bare)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** By file name, for multipart uploads whose part has no specific type; {@code .gz} is looked through. */
+    public static Optional<ItemFormat> forFileName(String fileName) {
+        if (fileName == null) {
+            return Optional.empty();
+        }
+        String name = fileName.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gz")) {
+            name = name.substring(0, name.length() - 3);
+        }
+        if (name.endsWith(".jsonl")) {
+            return Optional.of(NDJSON);
+        }
+        for (ItemFormat f : values()) {
+            if (name.endsWith(f.extension)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A copy of the service's mapper whose parsers enforce {@link #CONSTRAINTS}; make it once. */
+    public static ObjectMapper constrained(ObjectMapper mapper) {
+        return mapper.copyWith(JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build());
+    }
+
+    /** Opens a reader over the body; {@code json} is a {@link #constrained} mapper. */
+    public ItemReader open(ObjectMapper json, InputStream body) throws IOException {
+        return switch (this) {
+            case JSON -> new JsonArrayReader(json, json.getFactory().createParser(body));
+            case NDJSON -> new NdjsonReader(json, body);
+            case CSV -> new CsvItemReader(body);
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package io.catalogingest.ingest.core;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+/**
+ * {@code application/x-ndjson}: one product object per line. A line that is not valid JSON refuses
+ * only that item; blank lines are skipped; lines are bounded so one cannot exhaust memory.
+ */
+final class NdjsonReader implements ItemReader {
+    static final int MAX_LINE_CHARS = 1 << 20;
+
+    private final ObjectMapper json;
+    private final ObjectReader lineReader;
+    private final Reader in;
+    private final StringBuilder line = new StringBuilder(1024);
+    private int lineNumber;
+    private boolean ended;
+
+    NdjsonReader(ObjectMapper json, InputStream body) {
+        this.json = json;
+        this.lineReader = json.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+    }
+
+    @Override
+    public ParsedItem next() throws IOException, UploadRefusedException {
+        while (!ended) {
+            boolean tooLong = readLine();
+            String text = line.toString();
+            if (lineNumber == 1 && text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            if (tooLong) {
+                return ParsedItem.unreadable(null, "ITEM_TOO_LARGE", "line " + lineNumber + " is longer than " + MAX_LINE_CHARS + " characters");
+            }
+            if (text.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode tree = lineReader.readValue(text);
+                if (!tree.isObject()) {
+                    return ParsedItem.unreadable(null, "ITEM_NOT_AN_OBJECT", "line " + lineNumber + " is not a JSON object");
+                }
+                return Items.fromTree(json, tree);
+            } catch (JsonProcessingException e) {
+                return ParsedItem.unreadable(null, "ITEM_MALFORMED", "line " + lineNumber + " is not valid JSON: " + e.getOriginalMessage());
+            }
+        }
+        return null;
+    }
+
+    /** Reads one line into {@link #line}; returns true if it was cut at the length limit. */
+    private boolean readLine() throws IOException, UploadRefusedException {
+        line.setLength(0);
+        lineNumber++;
+        boolean tooLong = false;
+        try {
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (line.length() < MAX_LINE_CHARS) {
+                    line.append((char) c);
+                } else {
+                    tooLong = true;
+                }
+            }
+            if (c == -1) {
+                ended = true;
+            }
+        } catch (MalformedInputException e) {
+            throw UploadRefusedException.malformed("the body is not valid UTF-8 (line " + lineNumber + ")");
+        }
+        if (line.length() > 0 && line.charAt(line.length() - 1) == '\r') {
+            line.setLength(line.length() - 1);
+        }
+        return tooLong;
+    }
+}
