@@ -3,9 +3,11 @@ package io.catalogingest.common;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.catalogingest.common.api.ProblemExceptionMapper;
 import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
 
-/** What every service sets up before reading its configuration. */
+/** What every service sets up, before reading its configuration and when it runs. */
 public final class ServiceBootstrap {
     private ServiceBootstrap() {}
 
@@ -15,5 +17,10 @@ public final class ServiceBootstrap {
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
         // Times travel as ISO-8601 strings, not epoch numbers.
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    /** What every service registers when it runs. */
+    public static void run(Environment environment) {
+        environment.jersey().register(new ProblemExceptionMapper());
     }
 }

@@ -35,6 +35,7 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
 
     @Override
     public void run(IngestApiConfiguration config, Environment environment) {
+        ServiceBootstrap.run(environment);
         Jdbi jdbi = Databases.jdbi(environment, config);
         MerchantAuth.install(environment, jdbi);
 

@@ -45,13 +45,18 @@ final class Pipeline {
 
     /** POSTs raw bytes; extra headers come as name, value pairs. */
     static Reply upload(String url, String apiKey, String contentType, byte[] body, String... headers) {
+        return upload(HTTP, url, apiKey, contentType, body, headers);
+    }
+
+    /** The same on a client of the caller's, e.g. a fresh one when the server may drop the connection. */
+    static Reply upload(HttpClient client, String url, String apiKey, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + apiKey).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return send(request.build());
+        return send(client, request.build());
     }
 
     static String uploadsUrl() {
@@ -63,8 +68,12 @@ final class Pipeline {
     }
 
     private static Reply send(HttpRequest request) {
+        return send(HTTP, request);
+    }
+
+    private static Reply send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode body = r.body() == null || r.body().isBlank() || !r.headers().firstValue("Content-Type").orElse("").contains("json")
                     ? JSON.nullNode() : JSON.readTree(r.body());
             return new Reply(r.statusCode(), body, r);

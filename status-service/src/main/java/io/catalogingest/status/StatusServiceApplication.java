@@ -34,6 +34,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
 
     @Override
     public void run(StatusServiceConfiguration config, Environment environment) {
+        ServiceBootstrap.run(environment);
         Jdbi jdbi = Databases.jdbi(environment, config);
         MerchantAuth.install(environment, jdbi);
 

@@ -45,6 +45,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
 
     @Override
     public void run(WorkersConfiguration config, Environment environment) {
+        ServiceBootstrap.run(environment);
         Jdbi jdbi = Databases.jdbi(environment, config);
 
         if (config.getCatalog().isEnabled()) {
