@@ -28,12 +28,16 @@ public final class MerchantAuth implements Authenticator<String, Merchant> {
 
     /** Creates a merchant (if new) with a fresh API key and returns the key, shown only this once. */
     public static String createMerchantWithKey(Jdbi jdbi, String merchantId, String name, String role) {
-        String key = ApiKeys.generate();
-        jdbi.useTransaction(h -> {
-            MerchantDao dao = h.attach(MerchantDao.class);
-            dao.createMerchant(merchantId, name);
-            dao.addApiKey(merchantId, ApiKeys.prefix(key), ApiKeys.hash(key), role);
+        return jdbi.inTransaction(h -> {
+            h.attach(MerchantDao.class).createMerchant(merchantId, name);
+            return addKey(h.attach(MerchantDao.class), merchantId, role);
         });
+    }
+
+    /** Adds a fresh key to an existing merchant and returns it, shown only this once. */
+    public static String addKey(MerchantDao dao, String merchantId, String role) {
+        String key = ApiKeys.generate();
+        dao.addApiKey(merchantId, ApiKeys.prefix(key), ApiKeys.hash(key), role);
         return key;
     }
 
