@@ -1,29 +1,19 @@
 package io.catalogingest.ops;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.db.MerchantDao;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** API-key administration: keys are stored as hashes, listed by prefix, revoked at once. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and revoke merchants' API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand {
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API key, printed once. Exit 1 for an unknown merchant.")
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Create extends DatabaseCommand {
         @Option(names = "--merchant", required = true, description = "Merchant id.")
         String merchant;
 
@@ -34,31 +24,24 @@ final class KeysCommand {
         public Integer call() {
             return database.jdbi().withExtension(MerchantDao.class, dao -> {
                 if (!dao.merchantExists(merchant)) {
-                    spec.commandLine().getErr().println("no merchant " + merchant);
-                    return 1;
+                    return fail("no merchant " + merchant);
                 }
                 String key = MerchantAuth.addKey(dao, merchant, admin ? Merchant.ADMIN : Merchant.MERCHANT);
-                spec.commandLine().getOut().println("API key (shown only now): " + key);
+                out().println("API key (shown only now): " + key);
                 return 0;
             });
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a merchant's keys by prefix.")
-    static final class ListKeys implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class ListKeys extends DatabaseCommand {
         @Option(names = "--merchant", required = true, description = "Merchant id.")
         String merchant;
 
         @Override
         public Integer call() {
             List<MerchantDao.ApiKeyInfo> keys = database.jdbi().withExtension(MerchantDao.class, dao -> dao.listKeys(merchant));
-            var out = spec.commandLine().getOut();
+            var out = out();
             out.printf("%-14s %-9s %-26s %s%n", "PREFIX", "ROLE", "CREATED", "REVOKED");
             for (MerchantDao.ApiKeyInfo k : keys) {
                 out.printf("%-14s %-9s %-26s %s%n", k.prefix(), k.role(), k.createdAt(), k.revokedAt() == null ? "-" : k.revokedAt());
@@ -69,13 +52,7 @@ final class KeysCommand {
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revoke the key with this prefix; it is refused from the next request on. Exit 1 if no active key has it.")
-    static final class Revoke implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Revoke extends DatabaseCommand {
         @Option(names = "--prefix", required = true, description = "Key prefix as shown by 'keys list', e.g. cik_AbCdEfGh.")
         String prefix;
 
@@ -83,10 +60,9 @@ final class KeysCommand {
         public Integer call() {
             int revoked = database.jdbi().withExtension(MerchantDao.class, dao -> dao.revoke(prefix));
             if (revoked == 0) {
-                spec.commandLine().getErr().println("no active key with prefix " + prefix);
-                return 1;
+                return fail("no active key with prefix " + prefix);
             }
-            spec.commandLine().getOut().println("revoked " + revoked + " key(s) with prefix " + prefix);
+            out().println("revoked " + revoked + " key(s) with prefix " + prefix);
             return 0;
         }
     }

@@ -1,15 +1,11 @@
 package io.catalogingest.ops;
 
-import java.util.concurrent.Callable;
 
 import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.db.MerchantDao;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Merchant administration. */
 @Command(name = "merchants", mixinStandardHelpOptions = true, description = "Administer merchants.",
@@ -17,13 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class MerchantsCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a merchant with a first API key, printed once. Exit 1 if the merchant exists.")
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Create extends DatabaseCommand {
         @Option(names = "--id", required = true, description = "Merchant id, e.g. acme-eu.")
         String id;
 
@@ -37,12 +27,11 @@ final class MerchantsCommand {
         public Integer call() {
             var jdbi = database.jdbi();
             if (jdbi.withExtension(MerchantDao.class, dao -> dao.merchantExists(id))) {
-                spec.commandLine().getErr().println("merchant " + id + " exists already; add a key with 'keys create'");
-                return 1;
+                return fail("merchant " + id + " exists already; add a key with 'keys create'");
             }
             String key = MerchantAuth.createMerchantWithKey(jdbi, id, name, admin ? Merchant.ADMIN : Merchant.MERCHANT);
-            spec.commandLine().getOut().println("merchant " + id + " created");
-            spec.commandLine().getOut().println("API key (shown only now): " + key);
+            out().println("merchant " + id + " created");
+            out().println("API key (shown only now): " + key);
             return 0;
         }
     }

@@ -111,6 +111,18 @@ class UploadFormatsTest {
         assertThat(sorted(merchant)).extracting(ProductSubmitted::getTitle).containsExactly("first");
     }
 
+    @Test
+    void theSamplesInTheRepositoryAreAcceptedWhole() throws IOException {
+        String key = merchantKey("m-samples-" + UUID.randomUUID());
+        for (String[] sample : new String[][] {{"catalog.json", "application/json"}, {"catalog.ndjson", "application/x-ndjson"},
+                {"catalog.csv", "text/csv"}}) {
+            byte[] body = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("samples", sample[0]));
+            Pipeline.Reply r = Pipeline.upload(Pipeline.uploadsUrl(), key, sample[1], body);
+            assertThat(r.status()).as(sample[0]).isEqualTo(202);
+            assertThat(r.body().path("refusedItems").asInt()).as(sample[0]).isZero();
+        }
+    }
+
     static byte[] gzip(String text) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {

@@ -157,7 +157,8 @@ public final class TransactionalProducers implements Managed {
                 props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout));
                 props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout));
                 props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(2 * timeout + 1000));
-                props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+                // A gigabyte upload is one transaction: allow the broker's maximum (15 min) for it.
+                props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
                 KafkaProducer<String, SpecificRecord> created =
                         new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(kafka.registry()));
                 try {
