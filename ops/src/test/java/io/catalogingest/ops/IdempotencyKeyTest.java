@@ -50,6 +50,38 @@ class IdempotencyKeyTest {
     }
 
     @Test
+    void aClaimLeftByARequestThatDiedIsTakenOverWithItsUploadId() {
+        String merchant = "m-idem-dead-" + UUID.randomUUID();
+        String apiKey = Pipeline.stack().createMerchant(merchant, "Dead");
+        String key = "dead-" + UUID.randomUUID();
+        String deadUploadId = UUID.randomUUID().toString();
+        // What a request leaves behind when its process dies between claim and bookkeeping.
+        Pipeline.stack().jdbi().useHandle(h -> h.execute("INSERT INTO idempotency_keys "
+                + "(merchant_id, idempotency_key, upload_id, state, created_at) VALUES (?, ?, ?, 'PENDING', now() - interval '10 minutes')",
+                merchant, key, deadUploadId));
+
+        Pipeline.Reply retry = Pipeline.upload(Pipeline.uploadsUrl(), apiKey, "application/json", BODY, "Idempotency-Key", key);
+
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.body().path("uploadId").asText()).isEqualTo(deadUploadId);
+    }
+
+    @Test
+    void aRecentClaimOfAnotherRequestAnswers409() {
+        String merchant = "m-idem-busy-" + UUID.randomUUID();
+        String apiKey = Pipeline.stack().createMerchant(merchant, "Busy");
+        String key = "busy-" + UUID.randomUUID();
+        Pipeline.stack().jdbi().useHandle(h -> h.execute("INSERT INTO idempotency_keys "
+                + "(merchant_id, idempotency_key, upload_id, state) VALUES (?, ?, ?, 'PENDING')", merchant, key, "in-flight"));
+
+        Pipeline.Reply r = Pipeline.upload(Pipeline.uploadsUrl(), apiKey, "application/json", BODY, "Idempotency-Key", key);
+
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.body().path("code").asText()).isEqualTo("IDEMPOTENCY_KEY_IN_USE");
+        assertThat(TopicReader.products(merchant)).isEmpty();
+    }
+
+    @Test
     void keysBelongToOneMerchant() {
         String key = "shared-" + UUID.randomUUID();
         String a = Pipeline.stack().createMerchant("m-idem-a-" + UUID.randomUUID(), "A");

@@ -21,7 +21,8 @@ class LimitsAndBackpressureTest {
     @BeforeAll
     static void strictInstance() throws Exception {
         strictUrl = Pipeline.stack().startExtraIngestApi("ingest-strict", Map.of(
-                "maxBodySize", "2KiB", "maxItemsPerUpload", "3", "uploadsPerMinute", "4")) + "/v1/uploads";
+                "maxBodySize", "2KiB", "maxItemsPerUpload", "3", "uploadsPerMinute", "4",
+                "idempotencyKeyRetention", "1s")) + "/v1/uploads";
     }
 
     private static byte[] items(int count, int titleLength) {
@@ -49,6 +50,20 @@ class LimitsAndBackpressureTest {
         assertThat(tooMany.body().path("code").asText()).isEqualTo("TOO_MANY_ITEMS");
         assertThat(zipBomb.status()).isEqualTo(413);
         assertThat(TopicReader.products(merchant)).isEmpty();
+    }
+
+    @Test
+    void anIdempotencyKeyIsForgottenAfterItsRetention() throws Exception {
+        String key = Pipeline.stack().createMerchant("m-retention-" + UUID.randomUUID(), "Retention");
+        String idempotencyKey = "k-" + UUID.randomUUID();
+        Pipeline.Reply first = Pipeline.upload(strictUrl, key, "application/x-ndjson", items(1, 5), "Idempotency-Key", idempotencyKey);
+        Thread.sleep(1500);
+        Pipeline.Reply later = Pipeline.upload(strictUrl, key, "application/x-ndjson", items(2, 5), "Idempotency-Key", idempotencyKey);
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(later.status()).as("a different body is a new upload once the key expired").isEqualTo(202);
+        assertThat(later.body().path("totalItems").asInt()).isEqualTo(2);
+        assertThat(later.body().path("uploadId").asText()).isNotEqualTo(first.body().path("uploadId").asText());
     }
 
     @Test

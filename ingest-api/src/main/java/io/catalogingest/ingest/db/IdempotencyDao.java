@@ -12,21 +12,26 @@ public interface IdempotencyDao {
     record Entry(String uploadId, String state, String bodySha256, Integer responseStatus, String responseBody) {}
 
     /**
-     * Claims the key for this request. Succeeds if the key is new, expired, or held by a request
-     * that has not finished within {@code staleSeconds} (it died); fails while another holds it.
+     * Claims the key for this request and returns the upload id to use. Succeeds if the key is new
+     * or expired (then {@code newUploadId} is used), or held by a request that has not finished
+     * within {@code staleSeconds}: that request died, and its upload id is taken over so that an
+     * upload it may have committed is not enqueued under a second id. Empty while another holds it.
      */
-    @SqlUpdate("""
+    @SqlQuery("""
             INSERT INTO idempotency_keys (merchant_id, idempotency_key, upload_id, state, created_at)
-            VALUES (:merchantId, :key, :uploadId, 'PENDING', now())
+            VALUES (:merchantId, :key, :newUploadId, 'PENDING', now())
             ON CONFLICT (merchant_id, idempotency_key) DO UPDATE
-                SET upload_id = EXCLUDED.upload_id, state = 'PENDING', body_sha256 = NULL, response_status = NULL,
-                    response_body = NULL, created_at = now()
+                SET upload_id = CASE WHEN idempotency_keys.created_at < now() - make_interval(secs => :retentionSeconds)
+                                     THEN EXCLUDED.upload_id ELSE idempotency_keys.upload_id END,
+                    state = 'PENDING', body_sha256 = NULL, response_status = NULL, response_body = NULL, created_at = now()
                 WHERE idempotency_keys.created_at < now() - make_interval(secs => :retentionSeconds)
                    OR (idempotency_keys.state = 'PENDING'
                        AND idempotency_keys.created_at < now() - make_interval(secs => :staleSeconds))
+            RETURNING upload_id
             """)
-    boolean claim(@Bind("merchantId") String merchantId, @Bind("key") String key, @Bind("uploadId") String uploadId,
-            @Bind("retentionSeconds") long retentionSeconds, @Bind("staleSeconds") long staleSeconds);
+    Optional<String> claim(@Bind("merchantId") String merchantId, @Bind("key") String key,
+            @Bind("newUploadId") String newUploadId, @Bind("retentionSeconds") long retentionSeconds,
+            @Bind("staleSeconds") long staleSeconds);
 
     @SqlQuery("SELECT upload_id, state, body_sha256, response_status, response_body FROM idempotency_keys "
             + "WHERE merchant_id = :merchantId AND idempotency_key = :key")

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -144,15 +143,16 @@ public final class UploadResource {
     }
 
     /**
-     * Same key and body: the first answer again, nothing enqueued twice. The upload id derives from
-     * the key, so even a retry after a crash between commit and bookkeeping names the same upload,
-     * whose effects and counts are idempotent.
+     * Same key and body: the first answer again, nothing enqueued twice. The upload id is fixed when
+     * the key is claimed, so even a retry after a crash between commit and bookkeeping names the
+     * same upload, whose effects and counts are idempotent.
      */
     private Response acceptOnce(Merchant merchant, String key, Body body, boolean allOrNothing) {
-        String uploadId = UUID.nameUUIDFromBytes((merchant.merchantId() + '\0' + key).getBytes(StandardCharsets.UTF_8)).toString();
         MessageDigest digest = sha256();
-        if (idempotency.claim(merchant.merchantId(), key, uploadId, limits.idempotencyRetentionSeconds(), STALE_CLAIM_SECONDS)) {
-            Response response = accept(merchant, uploadId, body, allOrNothing, digest);
+        Optional<String> claimed = idempotency.claim(merchant.merchantId(), key, UUID.randomUUID().toString(),
+                limits.idempotencyRetentionSeconds(), STALE_CLAIM_SECONDS);
+        if (claimed.isPresent()) {
+            Response response = accept(merchant, claimed.get(), body, allOrNothing, digest);
             if (response.getStatus() == 202 || response.getStatus() == 422) {
                 idempotency.complete(merchant.merchantId(), key, HexFormat.of().formatHex(digest.digest()), response.getStatus(),
                         serialize(response.getEntity()));
