@@ -23,8 +23,12 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A local HTTP origin that serves generated PNG images: {@code GET /images/{name}.png?w=64&h=64}.
- * The same name and size always give the same bytes. A latency, set for the whole origin or per
- * request ({@code &latencyMs=50}), simulates a slow merchant server.
+ * The same name and size always give the same bytes ({@code &noise=true} fills them with
+ * incompressible pixels). A latency, set for the whole origin or per request
+ * ({@code &latencyMs=50}), simulates a slow merchant server. Misbehaviour on request:
+ * {@code /status/{code}} answers that status, {@code /flaky/{name}.png?failures=N} answers 500 to
+ * the first N requests for a name and then the image, {@code /text/{name}} answers HTML, and
+ * {@code /redirect?to=URL} (or {@code ?hops=N}, a chain of N redirects to an image) redirects.
  */
 public final class ImageOrigin implements AutoCloseable {
     private final HttpServer server;
@@ -49,6 +53,10 @@ public final class ImageOrigin implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
         ImageOrigin origin = new ImageOrigin(server);
         server.createContext("/images/", origin::serveImage);
+        server.createContext("/flaky/", origin::serveFlaky);
+        server.createContext("/status/", origin::serveStatus);
+        server.createContext("/text/", origin::serveText);
+        server.createContext("/redirect", origin::serveRedirect);
         server.setExecutor(origin.executor);
         server.start();
         return origin;
@@ -70,11 +78,62 @@ public final class ImageOrigin implements AutoCloseable {
         return requests.get();
     }
 
+    private final Map<String, AtomicLong> flakyRequests = new ConcurrentHashMap<>();
+
+    private void serveFlaky(HttpExchange exchange) throws IOException {
+        URI uri = exchange.getRequestURI();
+        long failures = Long.parseLong(query(uri).getOrDefault("failures", "1"));
+        long seen = flakyRequests.computeIfAbsent(uri.getPath(), k -> new AtomicLong()).incrementAndGet();
+        if (seen <= failures) {
+            requests.incrementAndGet();
+            try (exchange) {
+                exchange.sendResponseHeaders(500, -1);
+            }
+            return;
+        }
+        serveImage(exchange, "/flaky/");
+    }
+
+    private void serveStatus(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        try (exchange) {
+            exchange.sendResponseHeaders(Integer.parseInt(exchange.getRequestURI().getPath().substring("/status/".length())), -1);
+        } catch (NumberFormatException e) {
+            exchange.sendResponseHeaders(400, -1);
+        }
+    }
+
+    private void serveText(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        try (exchange) {
+            byte[] body = "<html><body>not an image</body></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "image/png"); // lies, as real origins do
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    private void serveRedirect(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        try (exchange) {
+            Map<String, String> query = query(exchange.getRequestURI());
+            int hops = Integer.parseInt(query.getOrDefault("hops", "0"));
+            String location = query.containsKey("to") ? java.net.URLDecoder.decode(query.get("to"), java.nio.charset.StandardCharsets.UTF_8)
+                    : hops > 1 ? "/redirect?hops=" + (hops - 1) : "/images/redirected.png";
+            exchange.getResponseHeaders().set("Location", location);
+            exchange.sendResponseHeaders(302, -1);
+        }
+    }
+
     private void serveImage(HttpExchange exchange) throws IOException {
+        serveImage(exchange, "/images/");
+    }
+
+    private void serveImage(HttpExchange exchange, String prefix) throws IOException {
         requests.incrementAndGet();
         try (exchange) {
             URI uri = exchange.getRequestURI();
-            String file = uri.getPath().substring("/images/".length());
+            String file = uri.getPath().substring(prefix.length());
             if (!file.endsWith(".png") || file.length() == ".png".length()) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
@@ -87,7 +146,9 @@ public final class ImageOrigin implements AutoCloseable {
                 Thread.sleep(delayMs);
             }
             String name = file.substring(0, file.length() - ".png".length());
-            byte[] body = cache.computeIfAbsent(name + "@" + width + "x" + height, k -> png(name, width, height));
+            boolean noise = Boolean.parseBoolean(query.getOrDefault("noise", "false"));
+            byte[] body = cache.computeIfAbsent(name + "@" + width + "x" + height + (noise ? "~" : ""),
+                    k -> png(name, width, height, noise));
             exchange.getResponseHeaders().set("Content-Type", "image/png");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -112,14 +173,23 @@ public final class ImageOrigin implements AutoCloseable {
     }
 
     /** A deterministic image: its colour derives from the name, so distinct names give distinct bytes. */
-    static byte[] png(String name, int width, int height) {
+    static byte[] png(String name, int width, int height, boolean noise) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(name.hashCode() & 0xFFFFFF));
-        g.fillRect(0, 0, width, height);
-        g.setColor(new Color(~name.hashCode() & 0xFFFFFF));
-        g.fillRect(width / 4, height / 4, width / 2, height / 2);
-        g.dispose();
+        if (noise) {
+            java.util.Random random = new java.util.Random(name.hashCode());
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    image.setRGB(x, y, random.nextInt(0x1000000));
+                }
+            }
+        } else {
+            Graphics2D g = image.createGraphics();
+            g.setColor(new Color(name.hashCode() & 0xFFFFFF));
+            g.fillRect(0, 0, width, height);
+            g.setColor(new Color(~name.hashCode() & 0xFFFFFF));
+            g.fillRect(width / 4, height / 4, width / 2, height / 2);
+            g.dispose();
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", out);

@@ -44,23 +44,36 @@ public final class LocalStack implements AutoCloseable {
     private final DropwizardTestSupport<?> workers;
     private final Jdbi jdbi;
 
-    private LocalStack(DevStack infra, Ports ports) throws Exception {
+    private LocalStack(DevStack infra, Ports ports, Map<String, String> workerSettings) throws Exception {
         this.infra = infra;
         TopicSetup.createMissing(kafka(infra), (short) 1);
         Path stateDir = Files.createTempDirectory(infra.workDir, "status-state");
         status = start(StatusServiceApplication.class, "status-service", ports.status(), ports.statusAdmin(),
                 Map.of("stateDir", stateDir.toString()));
-        workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), Map.of(
-                "objectStore.endpoint", infra.s3.endpoint(),
-                "objectStore.accessKey", EmbeddedS3.ACCESS_KEY,
-                "objectStore.secretKey", EmbeddedS3.SECRET_KEY));
+        workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), workerSettings(infra, workerSettings));
         ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
                 Map.of("statusBaseUrl", statusUrl()));
         jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
     }
 
     public static LocalStack start(DevStack infra, Ports ports) throws Exception {
-        return new LocalStack(infra, ports);
+        return new LocalStack(infra, ports, Map.of());
+    }
+
+    /** With extra worker settings, e.g. short retry delays for tests. */
+    public static LocalStack start(DevStack infra, Ports ports, Map<String, String> workerSettings) throws Exception {
+        return new LocalStack(infra, ports, workerSettings);
+    }
+
+    /** Workers on this stack's store, allowed to fetch from its loopback image origin. */
+    private static Map<String, String> workerSettings(DevStack infra, Map<String, String> extra) {
+        Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                "objectStore.endpoint", infra.s3.endpoint(),
+                "objectStore.accessKey", EmbeddedS3.ACCESS_KEY,
+                "objectStore.secretKey", EmbeddedS3.SECRET_KEY,
+                "images.allowedPrivateNetworks", "127.0.0.1/32"));
+        settings.putAll(extra);
+        return settings;
     }
 
     public static KafkaFactory kafka(DevStack infra) {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,11 @@ final class Pipeline {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static LocalStack stack;
+    /** Short retry delays and small limits, so that failure paths finish within a test. */
+    static final Map<String, String> WORKER_SETTINGS = Map.of(
+            "catalog.firstRetryDelay", "200ms", "catalog.maxRetryDelay", "1s", "catalog.maxAttempts", "3",
+            "images.firstRetryDelay", "200ms", "images.maxRetryDelay", "1s", "images.maxAttempts", "3",
+            "images.readTimeout", "1s", "images.maxImageSize", "256KiB", "images.maxPixels", "1000000");
 
     private Pipeline() {}
 
@@ -24,7 +30,7 @@ final class Pipeline {
         if (stack == null) {
             DevStack infra = DevStack.shared();
             try {
-                stack = LocalStack.start(infra, LocalStack.Ports.ANY);
+                stack = LocalStack.start(infra, LocalStack.Ports.ANY, WORKER_SETTINGS);
             } catch (Exception e) {
                 throw new IllegalStateException("local stack failed to start", e);
             }

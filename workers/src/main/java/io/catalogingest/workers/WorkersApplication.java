@@ -8,6 +8,8 @@ import io.catalogingest.common.storage.ObjectStoreHealthCheck;
 import io.catalogingest.workers.WorkersConfiguration.ImagePoolConfig;
 import io.catalogingest.workers.WorkersConfiguration.PoolConfig;
 import io.catalogingest.workers.catalog.CatalogWriter;
+import io.catalogingest.workers.core.AddressPolicy;
+import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.StageHandler;
 import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;
@@ -59,10 +61,12 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
             environment.healthChecks().register("object-store", new ObjectStoreHealthCheck(s3, config.getObjectStore().getBucket()));
             ExecutorService downloads = environment.lifecycle().executorService("image-download-%d")
                     .minThreads(images.getConcurrentDownloads()).maxThreads(images.getConcurrentDownloads()).build();
-            ImageFetcher fetcher = new ImageFetcher(images.getConnectTimeout().toJavaDuration(),
-                    images.getReadTimeout().toJavaDuration(), images.getMaxImageSize().toBytes(), images.getMaxRedirects());
-            runPool(environment, config, IMAGES_GROUP,
-                    new ImageWorker(fetcher, new ImageStore(s3, config.getObjectStore().getBucket()), jdbi, downloads), images);
+            ImageFetcher fetcher = new ImageFetcher(new AddressPolicy(images.getAllowedPrivateNetworks()),
+                    images.getConnectTimeout().toJavaDuration(), images.getReadTimeout().toJavaDuration(),
+                    images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
+            environment.lifecycle().manage(new AutoCloseableManager(fetcher));
+            ImageStore store = new ImageStore(s3, config.getObjectStore().getBucket(), images.getMaxPixels());
+            runPool(environment, config, IMAGES_GROUP, new ImageWorker(fetcher, store, jdbi, downloads), images);
         }
 
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
@@ -70,7 +74,9 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
 
     private static void runPool(Environment environment, WorkersConfiguration config, String group, StageHandler handler,
             PoolConfig pool) {
+        RetryPolicy retries = new RetryPolicy(pool.getMaxAttempts(), pool.getFirstRetryDelay().toJavaDuration(),
+                pool.getMaxRetryDelay().toJavaDuration());
         environment.lifecycle().manage(new StagePool(config.getKafka(), group, handler, pool.getConsumers(),
-                pool.getMaxPollRecords()));
+                pool.getMaxPollRecords(), retries, environment.metrics()));
     }
 }

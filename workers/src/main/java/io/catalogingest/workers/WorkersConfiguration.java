@@ -1,5 +1,7 @@
 package io.catalogingest.workers;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.catalogingest.common.CatalogConfiguration;
 import io.catalogingest.common.storage.ObjectStoreFactory;
@@ -52,6 +54,29 @@ public class WorkersConfiguration extends CatalogConfiguration {
         @JsonProperty
         private int maxPollRecords = 1000;
 
+        /** Attempts of an item with transient failures before it is dead-lettered. */
+        @Min(1)
+        @JsonProperty
+        private int maxAttempts = 5;
+
+        @JsonProperty
+        private Duration firstRetryDelay = Duration.seconds(1);
+
+        @JsonProperty
+        private Duration maxRetryDelay = Duration.minutes(5);
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public Duration getFirstRetryDelay() {
+            return firstRetryDelay;
+        }
+
+        public Duration getMaxRetryDelay() {
+            return maxRetryDelay;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -84,6 +109,18 @@ public class WorkersConfiguration extends CatalogConfiguration {
         @JsonProperty
         private int maxRedirects = 3;
 
+        /** Largest bitmap accepted (width x height), against decompression bombs. */
+        @Min(1)
+        @JsonProperty
+        private long maxPixels = 50_000_000;
+
+        /**
+         * Networks image downloads may reach although they are not public (loopback, private):
+         * for local origins in development only. Empty in production.
+         */
+        @JsonProperty
+        private List<String> allowedPrivateNetworks = List.of();
+
         public int getConcurrentDownloads() {
             return concurrentDownloads;
         }
@@ -102,6 +139,14 @@ public class WorkersConfiguration extends CatalogConfiguration {
 
         public int getMaxRedirects() {
             return maxRedirects;
+        }
+
+        public long getMaxPixels() {
+            return maxPixels;
+        }
+
+        public List<String> getAllowedPrivateNetworks() {
+            return allowedPrivateNetworks;
         }
     }
 }

@@ -7,11 +7,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.workers.core.ItemFailure;
-import io.catalogingest.workers.core.Outcomes;
+import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.StageHandler;
 import io.catalogingest.workers.core.SubmissionVersion;
 import io.catalogingest.workers.db.ProductDao;
@@ -35,11 +34,11 @@ public final class CatalogWriter implements StageHandler {
     }
 
     @Override
-    public List<ItemProcessed> process(List<ProductSubmitted> batch) {
+    public List<ItemOutcome> process(List<ProductSubmitted> batch) {
         List<ProductRow> rows = batch.stream().map(CatalogWriter::row).toList();
         try {
             jdbi.useTransaction(h -> h.attach(ProductDao.class).upsert(rows));
-            return batch.stream().map(p -> Outcomes.succeeded(p, Stage.CATALOG)).toList();
+            return batch.stream().map(ItemOutcome::applied).toList();
         } catch (StatementException e) {
             if (!isDataError(e)) {
                 throw e;
@@ -49,18 +48,18 @@ public final class CatalogWriter implements StageHandler {
     }
 
     /** A row the database refuses must not hold back the rest of its batch: isolate it. */
-    private List<ItemProcessed> oneByOne(List<ProductSubmitted> batch, List<ProductRow> rows) {
-        List<ItemProcessed> outcomes = new ArrayList<>(batch.size());
+    private List<ItemOutcome> oneByOne(List<ProductSubmitted> batch, List<ProductRow> rows) {
+        List<ItemOutcome> outcomes = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             ProductRow row = rows.get(i);
             try {
                 jdbi.useTransaction(h -> h.attach(ProductDao.class).upsert(List.of(row)));
-                outcomes.add(Outcomes.succeeded(batch.get(i), Stage.CATALOG));
+                outcomes.add(ItemOutcome.applied(batch.get(i)));
             } catch (StatementException e) {
                 if (!isDataError(e)) {
                     throw e;
                 }
-                outcomes.add(Outcomes.failed(batch.get(i), Stage.CATALOG,
+                outcomes.add(ItemOutcome.failed(batch.get(i),
                         new ItemFailure("INVALID_DATA", "the database refused the product: " + rootMessage(e), true)));
             }
         }

@@ -2,14 +2,18 @@ package io.catalogingest.workers.core;
 
 /**
  * An item a stage could not apply, with a stable code. Permanent failures will not succeed on a
- * retry (bad data, a missing image); transient ones might (timeouts, 5xx).
+ * retry (bad data, a missing image); transient ones might (timeouts, 5xx, 429).
  */
 public final class ItemFailure extends Exception {
     private final String code;
     private final boolean permanent;
 
     public ItemFailure(String code, String message, boolean permanent) {
-        super(message);
+        this(code, message, permanent, null);
+    }
+
+    public ItemFailure(String code, String message, boolean permanent, Throwable cause) {
+        super(message, cause);
         this.code = code;
         this.permanent = permanent;
     }
@@ -20,5 +24,10 @@ public final class ItemFailure extends Exception {
 
     public boolean isPermanent() {
         return permanent;
+    }
+
+    /** The class of the underlying error, for dead-letter headers. */
+    public String errorClass() {
+        return (getCause() == null ? this : getCause()).getClass().getName();
     }
 }

@@ -11,17 +11,17 @@ import io.catalogingest.schemas.Stage;
 public final class Outcomes {
     private Outcomes() {}
 
-    public static ItemProcessed succeeded(ProductSubmitted p, Stage stage) {
-        return base(p, stage).setOutcome(Outcome.SUCCEEDED).build();
+    public static ItemProcessed succeeded(ProductSubmitted p, Stage stage, int attempt) {
+        return base(p, stage, attempt).setOutcome(Outcome.SUCCEEDED).build();
     }
 
-    public static ItemProcessed failed(ProductSubmitted p, Stage stage, ItemFailure failure) {
-        return base(p, stage).setOutcome(Outcome.FAILED).setErrorCode(failure.code())
+    public static ItemProcessed failed(ProductSubmitted p, Stage stage, int attempt, ItemFailure failure) {
+        return base(p, stage, attempt).setOutcome(Outcome.FAILED).setErrorCode(failure.code())
                 .setErrorMessage(failure.getMessage()).build();
     }
 
-    private static ItemProcessed.Builder base(ProductSubmitted p, Stage stage) {
+    private static ItemProcessed.Builder base(ProductSubmitted p, Stage stage, int attempt) {
         return ItemProcessed.newBuilder().setUploadId(p.getUploadId()).setItemIndex(p.getItemIndex())
-                .setSku(p.getSku()).setStage(stage).setAttempt(1).setProcessedAt(Instant.now());
+                .setSku(p.getSku()).setStage(stage).setAttempt(attempt).setProcessedAt(Instant.now());
     }
 }

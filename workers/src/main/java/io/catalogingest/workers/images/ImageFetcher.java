@@ -1,94 +1,124 @@
 package io.catalogingest.workers.images;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
+import io.catalogingest.workers.core.AddressPolicy;
 import io.catalogingest.workers.core.ItemFailure;
+import org.apache.hc.client5.http.ClientProtocolException;
+import org.apache.hc.client5.http.RedirectException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 
-/** Downloads one image with timeouts, a size limit and a redirect limit. */
-public final class ImageFetcher {
-    private final HttpClient http;
-    private final Duration readTimeout;
+/**
+ * Downloads one image with connect and read timeouts, a size limit and a redirect limit, through
+ * the SSRF guard: every connection, redirects included, goes only to an address the
+ * {@link AddressPolicy} allows, and to the very address that was checked.
+ */
+public final class ImageFetcher implements Closeable {
+    /** Carries an item failure out of the response handler. */
+    private static final class Refused extends IOException {
+        final transient ItemFailure failure;
+
+        Refused(ItemFailure failure) {
+            super(failure.getMessage());
+            this.failure = failure;
+        }
+    }
+
+    private final CloseableHttpClient http;
     private final long maxBytes;
-    private final int maxRedirects;
 
-    public ImageFetcher(Duration connectTimeout, Duration readTimeout, long maxBytes, int maxRedirects) {
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER) // each hop is checked here, not by the client
-                .build();
-        this.readTimeout = readTimeout;
+    public ImageFetcher(AddressPolicy policy, Duration connectTimeout, Duration readTimeout, long maxBytes, int maxRedirects,
+            int maxConnections) {
         this.maxBytes = maxBytes;
-        this.maxRedirects = maxRedirects;
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new GuardedDnsResolver(policy))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(connectTimeout)).setSocketTimeout(Timeout.of(readTimeout)).build())
+                        .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(maxRedirects > 0).setMaxRedirects(maxRedirects)
+                        .setResponseTimeout(Timeout.of(readTimeout)).build())
+                .disableCookieManagement()
+                .disableAutomaticRetries()
+                .setUserAgent("catalog-ingest-image-worker")
+                .build();
     }
 
-    public byte[] fetch(String url) throws ItemFailure, InterruptedException {
-        URI uri = URI.create(url);
-        for (int hop = 0; hop <= maxRedirects; hop++) {
-            HttpResponse<InputStream> response = send(uri);
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                closeQuietly(response.body());
-                uri = uri.resolve(response.headers().firstValue("Location").get());
-                continue;
-            }
-            if (status == 200) {
-                return readLimited(response.body(), url);
-            }
-            closeQuietly(response.body());
-            throw statusFailure(status, url);
-        }
-        throw new ItemFailure("IMAGE_TOO_MANY_REDIRECTS", "more than " + maxRedirects + " redirects for " + url, true);
-    }
-
-    private HttpResponse<InputStream> send(URI uri) throws ItemFailure, InterruptedException {
+    public byte[] fetch(String url) throws ItemFailure {
+        HttpGet get = new HttpGet(URI.create(url));
+        get.addHeader("Accept", "image/*");
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(readTimeout).header("Accept", "image/*");
-            if ("http".equals(uri.getScheme())) {
-                request.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade round trip on plain HTTP
+            return http.execute(get, response -> {
+                int status = response.getCode();
+                if (status != 200) {
+                    throw new Refused(statusFailure(status, url));
+                }
+                return readLimited(response.getEntity(), url);
+            });
+        } catch (Refused e) {
+            throw e.failure;
+        } catch (GuardedDnsResolver.RefusedAddressException e) {
+            throw new ItemFailure("IMAGE_ADDRESS_REFUSED", e.getMessage(), true, e);
+        } catch (UnknownHostException e) {
+            throw new ItemFailure("IMAGE_HOST_UNKNOWN", "cannot resolve the host of " + url, true, e);
+        } catch (ClientProtocolException e) {
+            if (e.getCause() instanceof RedirectException) {
+                throw new ItemFailure("IMAGE_TOO_MANY_REDIRECTS", url + ": " + e.getCause().getMessage(), true, e);
             }
-            return http.send(request.GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            throw new ItemFailure("IMAGE_TIMEOUT", "no answer from " + uri + " within the timeout", false);
+            throw new ItemFailure("IMAGE_PROTOCOL_ERROR", url + ": " + e.getMessage(), true, e);
+        } catch (InterruptedIOException e) {
+            throw new ItemFailure("IMAGE_TIMEOUT", "no answer from " + url + " within the timeout", false, e);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ItemFailure("IMAGE_FETCH_FAILED", "cannot fetch " + uri + ": " + e.getMessage(), false);
+            throw new ItemFailure("IMAGE_FETCH_FAILED", "cannot fetch " + url + ": " + e.getMessage(), false, e);
         }
     }
 
-    private byte[] readLimited(InputStream body, String url) throws ItemFailure {
-        try (body) {
-            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+    private byte[] readLimited(HttpEntity entity, String url) throws IOException {
+        if (entity == null) {
+            throw new Refused(new ItemFailure("NOT_AN_IMAGE", url + " answered without a body", true));
+        }
+        if (entity.getContentLength() > maxBytes) {
+            throw new Refused(tooLarge(url));
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
-                throw new ItemFailure("IMAGE_TOO_LARGE", url + " is larger than " + maxBytes + " bytes", true);
+                throw new Refused(tooLarge(url));
             }
             return bytes;
-        } catch (IOException e) {
-            throw new ItemFailure("IMAGE_FETCH_FAILED", "download of " + url + " broke off: " + e.getMessage(), false);
         }
     }
 
-    private static ItemFailure statusFailure(int status, String url) {
+    private ItemFailure tooLarge(String url) {
+        return new ItemFailure("IMAGE_TOO_LARGE", url + " is larger than " + maxBytes + " bytes", true);
+    }
+
+    static ItemFailure statusFailure(int status, String url) {
+        String message = url + " answered HTTP " + status;
         return switch (status) {
-            case 404, 410 -> new ItemFailure("IMAGE_NOT_FOUND", url + " answered HTTP " + status, true);
-            case 401, 403 -> new ItemFailure("IMAGE_FORBIDDEN", url + " answered HTTP " + status, true);
-            case 408, 429 -> new ItemFailure("IMAGE_ORIGIN_BUSY", url + " answered HTTP " + status, false);
-            default -> new ItemFailure(status >= 500 ? "IMAGE_ORIGIN_ERROR" : "IMAGE_HTTP_" + status,
-                    url + " answered HTTP " + status, status < 500);
+            case 404, 410 -> new ItemFailure("IMAGE_NOT_FOUND", message, true);
+            case 401, 403 -> new ItemFailure("IMAGE_FORBIDDEN", message, true);
+            case 408, 429 -> new ItemFailure("IMAGE_ORIGIN_BUSY", message, false);
+            default -> status >= 500 ? new ItemFailure("IMAGE_ORIGIN_ERROR", message, false)
+                    : new ItemFailure("IMAGE_HTTP_" + status, message, true);
         };
     }
 
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // the connection is dropped either way
-        }
+    @Override
+    public void close() throws IOException {
+        http.close();
     }
 }

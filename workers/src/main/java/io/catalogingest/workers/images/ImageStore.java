@@ -16,22 +16,29 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public final class ImageStore {
     private final S3Client s3;
     private final String bucket;
+    private final long maxPixels;
 
-    public ImageStore(S3Client s3, String bucket) {
+    public ImageStore(S3Client s3, String bucket, long maxPixels) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.maxPixels = maxPixels;
     }
 
     public StoredImage store(int position, String sourceUrl, byte[] bytes) throws ItemFailure {
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() ->
                 new ItemFailure("NOT_AN_IMAGE", sourceUrl + " is not a JPEG, PNG, GIF or WebP image", true));
+        // Read from the header before anything is stored: a small file can declare a huge bitmap.
+        ImageInspector.Dimensions d = ImageInspector.dimensions(bytes);
+        if (d.width() != null && (long) d.width() * d.height() > maxPixels) {
+            throw new ItemFailure("IMAGE_TOO_MANY_PIXELS", sourceUrl + " is " + d.width() + "x" + d.height()
+                    + " pixels, more than " + maxPixels, true);
+        }
         String sha256 = sha256(bytes);
         String key = StoredImage.objectKey(sha256, format);
         if (!exists(key)) {
             s3.putObject(b -> b.bucket(bucket).key(key).contentType(format.contentType).contentLength((long) bytes.length),
                     RequestBody.fromBytes(bytes));
         }
-        ImageInspector.Dimensions d = ImageInspector.dimensions(bytes);
         return new StoredImage(position, sourceUrl, sha256, key, format.contentType, bytes.length, d.width(), d.height());
     }
 

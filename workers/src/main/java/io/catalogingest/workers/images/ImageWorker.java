@@ -6,12 +6,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
-import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ProductImage;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.workers.core.ItemFailure;
-import io.catalogingest.workers.core.Outcomes;
+import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.StageHandler;
 import io.catalogingest.workers.core.StoredImage;
 import io.catalogingest.workers.core.SubmissionVersion;
@@ -24,6 +23,8 @@ import org.jdbi.v3.core.Jdbi;
  * stores each under its content address, then records all image rows in one transaction.
  */
 public final class ImageWorker implements StageHandler {
+    private static final java.time.Duration IN_PLACE_RETRY_DELAY = java.time.Duration.ofMillis(200);
+
     private final ImageFetcher fetcher;
     private final ImageStore store;
     private final Jdbi jdbi;
@@ -44,7 +45,7 @@ public final class ImageWorker implements StageHandler {
     private record ProductImages(ProductSubmitted product, List<StoredImage> images, ItemFailure failure) {}
 
     @Override
-    public List<ItemProcessed> process(List<ProductSubmitted> batch) throws InterruptedException, ExecutionException {
+    public List<ItemOutcome> process(List<ProductSubmitted> batch) throws InterruptedException, ExecutionException {
         List<Future<ProductImages>> pending = new ArrayList<>(batch.size());
         for (ProductSubmitted product : batch) {
             pending.add(downloads.submit(() -> storeAll(product)));
@@ -70,8 +71,7 @@ public final class ImageWorker implements StageHandler {
             }
         });
         return done.stream()
-                .map(p -> p.failure() == null ? Outcomes.succeeded(p.product(), Stage.IMAGES)
-                        : Outcomes.failed(p.product(), Stage.IMAGES, p.failure()))
+                .map(p -> new ItemOutcome(p.product(), p.failure()))
                 .toList();
     }
 
@@ -79,12 +79,25 @@ public final class ImageWorker implements StageHandler {
         List<StoredImage> stored = new ArrayList<>(product.getImages().size());
         try {
             for (ProductImage image : product.getImages()) {
-                byte[] bytes = fetcher.fetch(image.getUrl());
+                byte[] bytes = fetchRetryingOnce(image.getUrl());
                 stored.add(store.store(image.getPosition(), image.getUrl(), bytes));
             }
             return new ProductImages(product, stored, null);
         } catch (ItemFailure failure) {
             return new ProductImages(product, List.of(), failure);
+        }
+    }
+
+    /** A transient failure gets one quick retry in place before the item goes the retry-topic way. */
+    private byte[] fetchRetryingOnce(String url) throws ItemFailure, InterruptedException {
+        try {
+            return fetcher.fetch(url);
+        } catch (ItemFailure failure) {
+            if (failure.isPermanent()) {
+                throw failure;
+            }
+            Thread.sleep(IN_PLACE_RETRY_DELAY.toMillis());
+            return fetcher.fetch(url);
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.UUID;
 import io.catalogingest.common.db.Migrations;
 import io.catalogingest.devstack.DevStack;
 import io.catalogingest.devstack.EmbeddedDatabase;
-import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.ProductSubmitted;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +50,7 @@ class CatalogWriterVersionGuardTest {
         var outcomes = writer.process(List.of(submission(merchant, "older (replayed)", 1_000)));
 
         assertThat(storedTitle(merchant)).isEqualTo("newer");
-        assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.getOutcome()).isEqualTo(Outcome.SUCCEEDED));
+        assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.succeeded()).isTrue());
     }
 
     @Test
