@@ -23,6 +23,9 @@ public final class DevStack implements AutoCloseable {
     public final EmbeddedS3 s3;
     public final SchemaRegistryProcess registry;
     public final ImageOrigin imageOrigin;
+    /** Relays through which services reach PostgreSQL and the S3 store, so tests can cut them. */
+    public final TcpRelay databaseRelay;
+    public final TcpRelay s3Relay;
     private final List<AutoCloseable> dependents = new ArrayList<>();
 
     private DevStack(Path workDir, EmbeddedKafka kafka, EmbeddedDatabase database, EmbeddedS3 s3,
@@ -33,6 +36,22 @@ public final class DevStack implements AutoCloseable {
         this.s3 = s3;
         this.registry = registry;
         this.imageOrigin = imageOrigin;
+        try {
+            this.databaseRelay = new TcpRelay(database.port());
+            this.s3Relay = new TcpRelay(s3.port());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The database as services see it: through {@link #databaseRelay}. */
+    public String databaseUrl() {
+        return EmbeddedDatabase.jdbcUrl(databaseRelay.port());
+    }
+
+    /** The S3 endpoint as services see it: through {@link #s3Relay}. */
+    public String s3Endpoint() {
+        return "http://127.0.0.1:" + s3Relay.port();
     }
 
     public static synchronized DevStack shared() {
@@ -89,7 +108,7 @@ public final class DevStack implements AutoCloseable {
     public synchronized void close() {
         List<AutoCloseable> parts = new ArrayList<>(dependents);
         Collections.reverse(parts);
-        parts.addAll(List.of(registry, database, kafka, s3, imageOrigin));
+        parts.addAll(List.of(databaseRelay, s3Relay, registry, database, kafka, s3, imageOrigin));
         for (AutoCloseable part : parts) {
             try {
                 part.close();

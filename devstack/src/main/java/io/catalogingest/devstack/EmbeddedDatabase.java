@@ -36,7 +36,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
+        return jdbcUrl(postgres.getPort());
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public static String jdbcUrl(int port) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     @Override

@@ -43,6 +43,10 @@ public final class EmbeddedS3 implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    public int port() {
+        return port;
+    }
+
     @Override
     public void close() throws Exception {
         proxy.stop();

@@ -68,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
     /** Workers on this stack's store, allowed to fetch from its loopback image origin. */
     private static Map<String, String> workerSettings(DevStack infra, Map<String, String> extra) {
         Map<String, String> settings = new LinkedHashMap<>(Map.of(
-                "objectStore.endpoint", infra.s3.endpoint(),
+                "objectStore.endpoint", infra.s3Endpoint(),
                 "objectStore.accessKey", EmbeddedS3.ACCESS_KEY,
                 "objectStore.secretKey", EmbeddedS3.SECRET_KEY,
                 "images.allowedPrivateNetworks", "127.0.0.1/32"));
@@ -102,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
     private <C extends Configuration> DropwizardTestSupport<C> start(Class<? extends Application<C>> app, String config,
             String name, int port, int adminPort, Map<String, String> extra) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("database.url", infra.database.jdbcUrl());
+        settings.put("database.url", infra.databaseUrl());
         settings.put("database.user", EmbeddedDatabase.USER);
         settings.put("database.password", EmbeddedDatabase.PASSWORD);
         settings.put("kafka.bootstrapServers", infra.kafka.bootstrapServers());

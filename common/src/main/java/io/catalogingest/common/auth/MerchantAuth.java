@@ -10,7 +10,9 @@ import io.dropwizard.auth.Authenticator;
 import io.dropwizard.auth.UnauthorizedHandler;
 import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.dropwizard.core.setup.Environment;
+import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.Response;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.Jdbi;
 
 /** Bearer API-key authentication for a service's resources ({@code @Auth Merchant merchant}). */
@@ -23,7 +25,12 @@ public final class MerchantAuth implements Authenticator<String, Merchant> {
 
     @Override
     public Optional<Merchant> authenticate(String apiKey) {
-        return jdbi.withExtension(MerchantDao.class, dao -> dao.findByKeyHash(ApiKeys.hash(apiKey)));
+        try {
+            return jdbi.withExtension(MerchantDao.class, dao -> dao.findByKeyHash(ApiKeys.hash(apiKey)));
+        } catch (JdbiException e) {
+            // The key cannot be checked right now; that is no reason to call it invalid.
+            throw new ServiceUnavailableException("the merchant database is unavailable", 5L);
+        }
     }
 
     /** Creates a merchant (if new) with a fresh API key and returns the key, shown only this once. */

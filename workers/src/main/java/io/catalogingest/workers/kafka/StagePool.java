@@ -158,9 +158,13 @@ public final class StagePool implements Managed {
                         backoff = FIRST_BACKOFF;
                     } catch (WakeupException e) {
                         throw e;
-                    } catch (Exception e) {
-                        // A fault of the whole batch (database, object store, Kafka): not the items' fault,
-                        // so no attempt is counted; wait and take the same records again.
+                    } catch (VirtualMachineError e) {
+                        throw e;
+                    } catch (Exception | Error e) {
+                        // Errors too: a driver that throws AssertionError on a dropped connection must
+                        // not kill the consumer thread.
+                        // A fault of the whole batch (database, object store, Kafka) is not the items'
+                        // fault, so no attempt is counted; wait and take the same records again.
                         LOG.warn("{} batch of {} records failed; pausing {} ms before retrying it: {}", handler.stage(),
                                 records.count(), backoff.toMillis(), e.toString());
                         rewind(records);

@@ -1,0 +1,107 @@
+package io.catalogingest.devstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A loopback TCP relay in front of a server, so tests can take the server away and bring it back
+ * without restarting it: {@link #cut()} drops every connection and refuses new ones, as a crashed
+ * database or object store would; {@link #restore()} listens again on the same port.
+ */
+public final class TcpRelay implements AutoCloseable {
+    private final int targetPort;
+    private final int port;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket listener;
+
+    public TcpRelay(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.port = FreePorts.next();
+        restore();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Listens again; idempotent. */
+    public synchronized void restore() throws IOException {
+        if (listener != null) {
+            return;
+        }
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        listener = server;
+        Thread acceptor = new Thread(() -> accept(server), "relay-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Drops every open connection and stops listening: clients see resets, then refused connections. */
+    public synchronized void cut() {
+        ServerSocket server = listener;
+        listener = null;
+        closeQuietly(server);
+        sockets.forEach(TcpRelay::closeQuietly);
+        sockets.clear();
+    }
+
+    private void accept(ServerSocket server) {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                sockets.add(client);
+                sockets.add(upstream);
+                pump(client, upstream);
+                pump(upstream, client);
+            } catch (IOException e) {
+                // closed by cut() or the target refused: the client sees its connection dropped
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                }
+            } catch (IOException closed) {
+                // one side went away
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+            }
+        }, "relay-" + port + "-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // already closed
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+}
