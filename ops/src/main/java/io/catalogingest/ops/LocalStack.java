@@ -41,7 +41,8 @@ public final class LocalStack implements AutoCloseable {
     private final List<DropwizardTestSupport<?>> services = new ArrayList<>();
     private final DropwizardTestSupport<?> ingest;
     private final DropwizardTestSupport<?> status;
-    private final DropwizardTestSupport<?> workers;
+    private final Map<String, String> workerSettings;
+    private DropwizardTestSupport<?> workers;
     private final Jdbi jdbi;
 
     private LocalStack(DevStack infra, Ports ports, Map<String, String> workerSettings) throws Exception {
@@ -50,7 +51,8 @@ public final class LocalStack implements AutoCloseable {
         Path stateDir = Files.createTempDirectory(infra.workDir, "status-state");
         status = start(StatusServiceApplication.class, "status-service", ports.status(), ports.statusAdmin(),
                 Map.of("stateDir", stateDir.toString()));
-        workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), workerSettings(infra, workerSettings));
+        this.workerSettings = workerSettings(infra, workerSettings);
+        workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), this.workerSettings);
         ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
                 Map.of("statusBaseUrl", statusUrl()));
         jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
@@ -142,6 +144,32 @@ public final class LocalStack implements AutoCloseable {
             default -> throw new IllegalArgumentException(service);
         };
         return "http://127.0.0.1:" + support.getAdminPort();
+    }
+
+    /** Stops the in-process workers, e.g. to let a test run them as a separate process instead. */
+    public synchronized void stopWorkers() {
+        if (workers != null) {
+            workers.after();
+            services.remove(workers);
+            workers = null;
+        }
+    }
+
+    public synchronized void startWorkers() throws Exception {
+        if (workers == null) {
+            workers = start(WorkersApplication.class, "workers", -1, 0, workerSettings);
+        }
+    }
+
+    /** The settings the workers of this stack run with, as Dropwizard overrides. */
+    public Map<String, String> workerSettings() {
+        Map<String, String> all = new LinkedHashMap<>(workerSettings);
+        all.put("database.url", infra.databaseUrl());
+        all.put("database.user", EmbeddedDatabase.USER);
+        all.put("database.password", EmbeddedDatabase.PASSWORD);
+        all.put("kafka.bootstrapServers", infra.kafka.bootstrapServers());
+        all.put("kafka.schemaRegistryUrl", infra.registry.url());
+        return all;
     }
 
     public Jdbi jdbi() {
