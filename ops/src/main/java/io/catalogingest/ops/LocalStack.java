@@ -146,6 +146,17 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + support.getAdminPort();
     }
 
+    /** Starts another workers instance (both pools) in this JVM; closing the handle stops it. */
+    public AutoCloseable startExtraWorkers(String instanceId) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>(workerSettings);
+        settings.put("instanceId", instanceId);
+        DropwizardTestSupport<?> extra = start(WorkersApplication.class, "workers", instanceId, -1, 0, settings);
+        return () -> {
+            extra.after();
+            services.remove(extra);
+        };
+    }
+
     /** Stops the in-process workers, e.g. to let a test run them as a separate process instead. */
     public synchronized void stopWorkers() {
         if (workers != null) {

@@ -76,7 +76,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
             PoolConfig pool) {
         RetryPolicy retries = new RetryPolicy(pool.getMaxAttempts(), pool.getFirstRetryDelay().toJavaDuration(),
                 pool.getMaxRetryDelay().toJavaDuration());
-        environment.lifecycle().manage(new StagePool(config.getKafka(), group, handler, pool.getConsumers(),
-                pool.getMaxPollRecords(), retries, environment.metrics()));
+        environment.lifecycle().manage(new StagePool(config.getKafka(), group, config.getInstanceId(), handler,
+                pool.getConsumers(), pool.getMaxPollRecords(), retries, environment.metrics()));
     }
 }

@@ -13,6 +13,11 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 public class WorkersConfiguration extends CatalogConfiguration {
+    /** Names this instance's consumers (client ids), so operators can tell instances apart. */
+    @jakarta.validation.constraints.NotEmpty
+    @JsonProperty
+    private String instanceId = "workers-1";
+
     @Valid
     @NotNull
     @JsonProperty
@@ -27,6 +32,10 @@ public class WorkersConfiguration extends CatalogConfiguration {
     @NotNull
     @JsonProperty
     private ImagePoolConfig images = new ImagePoolConfig();
+
+    public String getInstanceId() {
+        return instanceId;
+    }
 
     public ObjectStoreFactory getObjectStore() {
         return objectStore;

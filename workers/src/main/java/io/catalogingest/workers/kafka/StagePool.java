@@ -59,6 +59,7 @@ public final class StagePool implements Managed {
 
     private final KafkaFactory kafka;
     private final String groupId;
+    private final String instanceId;
     private final StageHandler handler;
     private final int consumers;
     private final int maxPollRecords;
@@ -75,10 +76,11 @@ public final class StagePool implements Managed {
     private final Timer batches;
     private Producer<String, byte[]> producer;
 
-    public StagePool(KafkaFactory kafka, String groupId, StageHandler handler, int consumers, int maxPollRecords,
-            RetryPolicy retryPolicy, MetricRegistry metrics) {
+    public StagePool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
+            int maxPollRecords, RetryPolicy retryPolicy, MetricRegistry metrics) {
         this.kafka = kafka;
         this.groupId = groupId;
+        this.instanceId = instanceId;
         this.handler = handler;
         this.consumers = consumers;
         this.maxPollRecords = maxPollRecords;
@@ -98,9 +100,10 @@ public final class StagePool implements Managed {
 
     @Override
     public void start() {
-        producer = new KafkaProducer<>(kafka.producer(groupId + "-out"), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(kafka.producer(groupId + "-" + instanceId + "-out"), new StringSerializer(),
+                new ByteArraySerializer());
         for (int i = 0; i < consumers; i++) {
-            Worker worker = new Worker(groupId + "-" + i);
+            Worker worker = new Worker(groupId + "-" + instanceId + "-" + i);
             workers.add(worker);
             worker.thread.start();
         }
