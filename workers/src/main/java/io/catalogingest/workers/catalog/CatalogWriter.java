@@ -13,12 +13,16 @@ import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.StageHandler;
 import io.catalogingest.workers.core.SubmissionVersion;
+import io.catalogingest.workers.db.ProductCopyWriter;
 import io.catalogingest.workers.db.ProductDao;
 import io.catalogingest.workers.db.ProductDao.ProductRow;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementException;
 
-/** The catalog stage: upserts product rows in one transaction per batch. */
+/**
+ * The catalog stage: writes a batch of product rows in one transaction with COPY and one merge;
+ * rows the database refuses are then isolated one by one, so one bad row fails alone.
+ */
 public final class CatalogWriter implements StageHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,11 +41,11 @@ public final class CatalogWriter implements StageHandler {
     public List<ItemOutcome> process(List<ProductSubmitted> batch) {
         List<ProductRow> rows = batch.stream().map(CatalogWriter::row).toList();
         try {
-            jdbi.useTransaction(h -> h.attach(ProductDao.class).upsert(rows));
+            jdbi.useTransaction(h -> ProductCopyWriter.merge(h, rows));
             return batch.stream().map(ItemOutcome::applied).toList();
-        } catch (StatementException e) {
+        } catch (StatementException | SQLException e) {
             if (!isDataError(e)) {
-                throw e;
+                throw e instanceof RuntimeException r ? r : new IllegalStateException("catalog batch failed", e);
             }
             return oneByOne(batch, rows);
         }
@@ -67,9 +71,9 @@ public final class CatalogWriter implements StageHandler {
     }
 
     /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation). */
-    private static boolean isDataError(StatementException e) {
-        return e.getCause() instanceof SQLException sql && sql.getSQLState() != null
-                && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"));
+    private static boolean isDataError(Exception e) {
+        SQLException sql = e instanceof SQLException direct ? direct : e.getCause() instanceof SQLException cause ? cause : null;
+        return sql != null && sql.getSQLState() != null && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"));
     }
 
     private static String rootMessage(Throwable e) {
@@ -80,7 +84,7 @@ public final class CatalogWriter implements StageHandler {
         return t.getMessage();
     }
 
-    static ProductRow row(ProductSubmitted p) {
+    public static ProductRow row(ProductSubmitted p) {
         return new ProductRow(p.getMerchantId(), p.getSku(), p.getTitle(), p.getDescription(), p.getPrice(),
                 p.getCurrency(), json(p.getAttributes()), p.getUploadId(), p.getItemIndex(), SubmissionVersion.of(p));
     }

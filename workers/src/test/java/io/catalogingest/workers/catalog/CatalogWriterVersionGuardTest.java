@@ -54,6 +54,35 @@ class CatalogWriterVersionGuardTest {
     }
 
     @Test
+    void withinOneBatchTheNewestSubmissionWinsWhateverItsPosition() {
+        String merchant = "m-" + UUID.randomUUID();
+        new CatalogWriter(jdbi).process(List.of(submission(merchant, "newer", 2_000), submission(merchant, "older", 1_000)));
+        assertThat(storedTitle(merchant)).isEqualTo("newer");
+    }
+
+    @Test
+    void aRowTheDatabaseRefusesFailsAloneWithTheRestOfItsBatchApplied() {
+        String merchant = "m-" + UUID.randomUUID();
+        ProductSubmitted good = submission(merchant, "good", 1_000);
+        ProductSubmitted bad = ProductSubmitted.newBuilder(submission(merchant, "bad", 1_000)).setSku("SKU-2")
+                .setCurrency("EURO").build(); // four letters: too long for char(3)
+        var outcomes = new CatalogWriter(jdbi).process(List.of(good, bad));
+
+        assertThat(outcomes.get(0).succeeded()).isTrue();
+        assertThat(outcomes.get(1).failure().code()).isEqualTo("INVALID_DATA");
+        assertThat(outcomes.get(1).failure().isPermanent()).isTrue();
+        assertThat(storedTitle(merchant)).isEqualTo("good");
+    }
+
+    @Test
+    void textNeedingQuotesSurvivesTheCopyPath() {
+        String merchant = "m-" + UUID.randomUUID();
+        String title = "A \"quoted\", comma\nnew line and a \\ backslash";
+        new CatalogWriter(jdbi).process(List.of(submission(merchant, title, 1_000)));
+        assertThat(storedTitle(merchant)).isEqualTo(title);
+    }
+
+    @Test
     void aNewerSubmissionReplacesTheRowAndReprocessingIsIdempotent() {
         String merchant = "m-" + UUID.randomUUID();
         CatalogWriter writer = new CatalogWriter(jdbi);

@@ -1,0 +1,191 @@
+package io.catalogingest.ops;
+
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import ch.qos.logback.classic.Level;
+import io.catalogingest.common.db.Migrations;
+import io.catalogingest.common.storage.ObjectStoreFactory;
+import io.catalogingest.devstack.DevStack;
+import io.catalogingest.devstack.EmbeddedDatabase;
+import io.catalogingest.devstack.EmbeddedS3;
+import io.catalogingest.schemas.ProductImage;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.workers.catalog.CatalogWriter;
+import io.catalogingest.workers.core.AddressPolicy;
+import io.catalogingest.workers.db.ProductCopyWriter;
+import io.catalogingest.workers.db.ProductDao;
+import io.catalogingest.workers.images.ImageFetcher;
+import io.catalogingest.workers.images.ImageStore;
+import io.catalogingest.workers.images.ImageWorker;
+import io.dropwizard.logging.common.BootstrapLogging;
+import org.jdbi.v3.core.Jdbi;
+import org.postgresql.PGConnection;
+import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Benchmarks of the two worker stages, each against its own baseline measured in the same run. */
+final class WorkerBenchmarks {
+    private WorkerBenchmarks() {}
+
+    static Jdbi database(DevStack infra) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(infra.database.jdbcUrl());
+        ds.setUser(EmbeddedDatabase.USER);
+        ds.setPassword(EmbeddedDatabase.PASSWORD);
+        Migrations.migrate(ds);
+        return Jdbi.create(ds).installPlugins();
+    }
+
+    static List<ProductSubmitted> products(String merchant, int count, Instant acceptedAt, List<String> imageUrls) {
+        List<ProductSubmitted> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(ProductSubmitted.newBuilder().setUploadId("bench").setMerchantId(merchant).setItemIndex(i).setSku("B-" + i)
+                    .setTitle("Bench product " + i).setDescription("d".repeat(120)).setPrice(new BigDecimal((i % 1000) + ".9900"))
+                    .setCurrency("EUR").setAttributes(Map.of("size", Integer.toString(i % 7), "colour", "blue"))
+                    .setImages(imageUrls.isEmpty() ? List.of() : List.of(new ProductImage(imageUrls.get(i), 0)))
+                    .setAcceptedAt(acceptedAt).build());
+        }
+        return out;
+    }
+
+    static <T> List<List<T>> batches(List<T> items, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += size) {
+            out.add(items.subList(i, Math.min(items.size(), i + size)));
+        }
+        return out;
+    }
+
+    @Command(name = "catalog", mixinStandardHelpOptions = true,
+            description = "Catalog writer rows/s against raw COPY rows/s into the same table, same batches.")
+    static final class Catalog implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "200000", description = "Rows per measurement, default ${DEFAULT-VALUE}.")
+        int rows;
+
+        @Option(names = "--batch", defaultValue = "1000", description = "Rows per batch (the pool's maxPollRecords), default ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Override
+        public Integer call() throws Exception {
+            BootstrapLogging.bootstrap(Level.WARN);
+            try (DevStack infra = DevStack.start()) {
+                Jdbi jdbi = database(infra);
+                Thread.sleep(5_000); // let start-up work (registry, broker) settle before measuring
+                CatalogWriter writer = new CatalogWriter(jdbi);
+                writer.process(products("warm-up", 20_000, Instant.now(), List.of())); // JIT and buffers
+                rawCopy(jdbi, products("warm-up-copy", 20_000, Instant.now(), List.of()));
+
+                double copy = rawCopy(jdbi, products("copy-" + UUID.randomUUID(), rows, Instant.now(), List.of()));
+                String merchant = "writer-" + UUID.randomUUID();
+                double inserts = write(writer, products(merchant, rows, Instant.ofEpochMilli(1_000), List.of()));
+                double updates = write(writer, products(merchant, rows, Instant.ofEpochMilli(2_000), List.of()));
+                double rowByRow = rowByRowUpsert(jdbi, products("upsert-" + UUID.randomUUID(), rows / 4, Instant.now(), List.of()));
+
+                System.out.printf("%ncatalog writer, %,d rows per run, batches of %,d, PostgreSQL %s%n", rows, batch, "embedded (zonky)");
+                System.out.printf("  raw COPY into products (baseline):                %,9.0f rows/s%n", copy);
+                System.out.printf("  catalog writer, new rows (COPY + guarded merge):  %,9.0f rows/s   ratio %.2f%n", inserts, inserts / copy);
+                System.out.printf("  catalog writer, newer versions of every row:      %,9.0f rows/s   ratio %.2f%n", updates, updates / copy);
+                System.out.printf("  for reference, batched row-by-row upsert:         %,9.0f rows/s   ratio %.2f%n", rowByRow, rowByRow / copy);
+            }
+            return 0;
+        }
+
+        private double write(CatalogWriter writer, List<ProductSubmitted> products) {
+            long started = System.nanoTime();
+            for (List<ProductSubmitted> b : batches(products, batch)) {
+                writer.process(b);
+            }
+            return products.size() / ((System.nanoTime() - started) / 1e9);
+        }
+
+        private double rawCopy(Jdbi jdbi, List<ProductSubmitted> products) throws Exception {
+            long started = System.nanoTime();
+            for (List<ProductSubmitted> b : batches(products, batch)) {
+                String csv = ProductCopyWriter.csv(b.stream().map(CatalogWriter::row).toList());
+                jdbi.useTransaction(h -> {
+                    h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(
+                            "COPY products (merchant_id, sku, title, description, price, currency, attributes, upload_id, item_index, "
+                                    + "version) FROM STDIN WITH (FORMAT csv)", new StringReader(csv));
+                });
+            }
+            return products.size() / ((System.nanoTime() - started) / 1e9);
+        }
+
+        private double rowByRowUpsert(Jdbi jdbi, List<ProductSubmitted> products) {
+            long started = System.nanoTime();
+            for (List<ProductSubmitted> b : batches(products, batch)) {
+                jdbi.useTransaction(h -> h.attach(ProductDao.class).upsert(b.stream().map(CatalogWriter::row).toList()));
+            }
+            return products.size() / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    @Command(name = "images", mixinStandardHelpOptions = true,
+            description = "Image worker images/s against the bound set by origin latency and download concurrency.")
+    static final class Images implements Callable<Integer> {
+        @Option(names = "--images", defaultValue = "5000", description = "Images (one per product), default ${DEFAULT-VALUE}.")
+        int images;
+
+        @Option(names = "--latency-ms", defaultValue = "50", description = "Origin latency per image, default ${DEFAULT-VALUE}.")
+        int latencyMs;
+
+        @Option(names = "--concurrency", defaultValue = "64", description = "Concurrent downloads, default ${DEFAULT-VALUE}.")
+        int concurrency;
+
+        @Option(names = "--batch", defaultValue = "200", description = "Products per batch (maxPollRecords), default ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Override
+        public Integer call() throws Exception {
+            BootstrapLogging.bootstrap(Level.WARN);
+            try (DevStack infra = DevStack.start()) {
+                Jdbi jdbi = database(infra);
+                ObjectStoreFactory store = new ObjectStoreFactory();
+                store.setEndpoint(infra.s3.endpoint());
+                store.setAccessKey(EmbeddedS3.ACCESS_KEY);
+                store.setSecretKey(EmbeddedS3.SECRET_KEY);
+                ExecutorService downloads = Executors.newFixedThreadPool(concurrency);
+                try (S3Client s3 = store.build();
+                        ImageFetcher fetcher = new ImageFetcher(new AddressPolicy(List.of("127.0.0.1/32")), Duration.ofSeconds(3),
+                                Duration.ofSeconds(10), 10 << 20, 3, concurrency)) {
+                    store.ensureBucket(s3);
+                    ImageWorker worker = new ImageWorker(fetcher, new ImageStore(s3, store.getBucket(), 50_000_000), jdbi, downloads);
+                    run(worker, infra, "warm-up", Math.min(images, 1000), 0);
+                    double rate = run(worker, infra, "bench-" + UUID.randomUUID(), images, latencyMs);
+                    double bound = concurrency * 1000.0 / latencyMs;
+                    System.out.printf("%nimage worker, %,d images of 64x64 px, origin latency %d ms, %d concurrent downloads, batches of %d%n",
+                            images, latencyMs, concurrency, batch);
+                    System.out.printf("  bound (concurrency / latency):  %,8.0f images/s%n", bound);
+                    System.out.printf("  image worker:                   %,8.0f images/s   ratio %.2f%n", rate, rate / bound);
+                } finally {
+                    downloads.shutdownNow();
+                }
+            }
+            return 0;
+        }
+
+        private double run(ImageWorker worker, DevStack infra, String merchant, int count, int latency) throws Exception {
+            List<String> urls = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                urls.add(infra.imageOrigin.imageUrl(merchant + "-" + i) + "?latencyMs=" + latency);
+            }
+            long started = System.nanoTime();
+            for (List<ProductSubmitted> b : batches(products(merchant, count, Instant.now(), urls), batch)) {
+                worker.process(b);
+            }
+            return count / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Worker benchmarks: catalog writer against raw COPY, image worker against its latency bound.
+# Each prints its baseline from the same run. Arguments go to both commands' defaults unchanged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B install -DskipTests
+out=$(mktemp)
+mvn -q -B -pl ops dependency:build-classpath -Dmdep.outputFile="$out" -Dmdep.includeScope=runtime >/dev/null
+OPS_CP="ops/target/classes:$(cat "$out")"; rm -f "$out"
+java -cp "$OPS_CP" io.catalogingest.ops.PipelineCtl bench catalog
+java -cp "$OPS_CP" io.catalogingest.ops.PipelineCtl bench images
