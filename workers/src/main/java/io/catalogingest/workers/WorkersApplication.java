@@ -8,6 +8,8 @@ import io.catalogingest.common.storage.ObjectStoreHealthCheck;
 import io.catalogingest.workers.WorkersConfiguration.ImagePoolConfig;
 import io.catalogingest.workers.WorkersConfiguration.PoolConfig;
 import io.catalogingest.workers.catalog.CatalogWriter;
+import io.catalogingest.workers.cli.PoolCommand;
+import io.catalogingest.workers.health.PoolHealthCheck;
 import io.catalogingest.workers.core.AddressPolicy;
 import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.StageHandler;
@@ -25,7 +27,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The worker pools: catalog writers and image workers, two consumer groups on the products topic.
- * Either pool can be switched off, so that each scales as its own deployment.
+ * {@code server} runs both; {@code catalog} and {@code images} run one, so that each pool scales as
+ * its own deployment.
  */
 public class WorkersApplication extends Application<WorkersConfiguration> {
     public static final String CATALOG_GROUP = "catalog-writer";
@@ -43,6 +46,8 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
     @Override
     public void initialize(Bootstrap<WorkersConfiguration> bootstrap) {
         ServiceBootstrap.initialize(bootstrap);
+        bootstrap.addCommand(new PoolCommand(this, PoolCommand.Pool.CATALOG));
+        bootstrap.addCommand(new PoolCommand(this, PoolCommand.Pool.IMAGES));
     }
 
     @Override
@@ -76,7 +81,9 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
             PoolConfig pool) {
         RetryPolicy retries = new RetryPolicy(pool.getMaxAttempts(), pool.getFirstRetryDelay().toJavaDuration(),
                 pool.getMaxRetryDelay().toJavaDuration());
-        environment.lifecycle().manage(new StagePool(config.getKafka(), group, config.getInstanceId(), handler,
-                pool.getConsumers(), pool.getMaxPollRecords(), retries, environment.metrics()));
+        StagePool stagePool = new StagePool(config.getKafka(), group, config.getInstanceId(), handler,
+                pool.getConsumers(), pool.getMaxPollRecords(), retries, environment.metrics());
+        environment.lifecycle().manage(stagePool);
+        environment.healthChecks().register("pool-" + group, new PoolHealthCheck(stagePool));
     }
 }

@@ -90,6 +90,10 @@ public class WorkersConfiguration extends CatalogConfiguration {
             return enabled;
         }
 
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
         public int getConsumers() {
             return consumers;
         }

@@ -119,6 +119,11 @@ public final class StagePool implements Managed {
         producer.close(Duration.ofSeconds(10));
     }
 
+    /** Consumer threads of this pool that are not running although the pool is started. */
+    public long deadConsumers() {
+        return workers.stream().filter(w -> !w.thread.isAlive()).count();
+    }
+
     /** The largest lag (records behind the end) any consumer of this pool reports. */
     private double maxLag() {
         double lag = 0;
