@@ -144,9 +144,6 @@ final class WorkerBenchmarks {
         @Option(names = "--concurrency", defaultValue = "64", description = "Concurrent downloads, default ${DEFAULT-VALUE}.")
         int concurrency;
 
-        @Option(names = "--batch", defaultValue = "200", description = "Products per batch (maxPollRecords), default ${DEFAULT-VALUE}.")
-        int batch;
-
         @Override
         public Integer call() throws Exception {
             BootstrapLogging.bootstrap(Level.WARN);
@@ -161,12 +158,12 @@ final class WorkerBenchmarks {
                         ImageFetcher fetcher = new ImageFetcher(new AddressPolicy(List.of("127.0.0.1/32")), Duration.ofSeconds(3),
                                 Duration.ofSeconds(10), 10 << 20, 3, concurrency)) {
                     store.ensureBucket(s3);
-                    ImageWorker worker = new ImageWorker(fetcher, new ImageStore(s3, store.getBucket(), 50_000_000), jdbi, downloads);
-                    run(worker, infra, "warm-up", Math.min(images, 1000), 0);
-                    double rate = run(worker, infra, "bench-" + UUID.randomUUID(), images, latencyMs);
+                    ImageWorker worker = new ImageWorker(fetcher, new ImageStore(s3, store.getBucket(), 50_000_000), jdbi);
+                    run(worker, downloads, infra, "warm-up", Math.min(images, 1000), 0);
+                    double rate = run(worker, downloads, infra, "bench-" + UUID.randomUUID(), images, latencyMs);
                     double bound = concurrency * 1000.0 / latencyMs;
-                    System.out.printf("%nimage worker, %,d images of 64x64 px, origin latency %d ms, %d concurrent downloads, batches of %d%n",
-                            images, latencyMs, concurrency, batch);
+                    System.out.printf("%nimage worker, %,d images of 64x64 px, origin latency %d ms, %d products in flight%n",
+                            images, latencyMs, concurrency);
                     System.out.printf("  bound (concurrency / latency):  %,8.0f images/s%n", bound);
                     System.out.printf("  image worker:                   %,8.0f images/s   ratio %.2f%n", rate, rate / bound);
                 } finally {
@@ -176,14 +173,20 @@ final class WorkerBenchmarks {
             return 0;
         }
 
-        private double run(ImageWorker worker, DevStack infra, String merchant, int count, int latency) throws Exception {
+        /** As the image pool runs it: one product per task, {@code concurrency} tasks at a time. */
+        private double run(ImageWorker worker, ExecutorService downloads, DevStack infra, String merchant, int count, int latency)
+                throws Exception {
             List<String> urls = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 urls.add(infra.imageOrigin.imageUrl(merchant + "-" + i) + "?latencyMs=" + latency);
             }
+            List<java.util.concurrent.Future<?>> tasks = new ArrayList<>(count);
             long started = System.nanoTime();
-            for (List<ProductSubmitted> b : batches(products(merchant, count, Instant.now(), urls), batch)) {
-                worker.process(b);
+            for (ProductSubmitted p : products(merchant, count, Instant.now(), urls)) {
+                tasks.add(downloads.submit(() -> worker.process(List.of(p))));
+            }
+            for (java.util.concurrent.Future<?> t : tasks) {
+                t.get();
             }
             return count / ((System.nanoTime() - started) / 1e9);
         }

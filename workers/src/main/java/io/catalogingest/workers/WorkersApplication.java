@@ -12,16 +12,18 @@ import io.catalogingest.workers.cli.PoolCommand;
 import io.catalogingest.workers.health.PoolHealthCheck;
 import io.catalogingest.workers.core.AddressPolicy;
 import io.catalogingest.workers.core.RetryPolicy;
-import io.catalogingest.workers.core.StageHandler;
 import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;
 import io.catalogingest.workers.images.ImageWorker;
+import io.catalogingest.workers.kafka.ConcurrentStagePool;
 import io.catalogingest.workers.kafka.StagePool;
+import io.catalogingest.workers.kafka.WorkerPool;
 import io.catalogingest.common.ServiceBootstrap;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.AutoCloseableManager;
+import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Jdbi;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -56,7 +58,9 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
         Jdbi jdbi = Databases.jdbi(environment, config);
 
         if (config.getCatalog().isEnabled()) {
-            runPool(environment, config, CATALOG_GROUP, new CatalogWriter(jdbi), config.getCatalog());
+            PoolConfig catalog = config.getCatalog();
+            manage(environment, CATALOG_GROUP, new StagePool(config.getKafka(), CATALOG_GROUP, config.getInstanceId(),
+                    new CatalogWriter(jdbi), catalog.getConsumers(), catalog.getMaxPollRecords(), retries(catalog), environment.metrics()));
         }
         if (config.getImages().isEnabled()) {
             ImagePoolConfig images = config.getImages();
@@ -71,19 +75,21 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
             ImageStore store = new ImageStore(s3, config.getObjectStore().getBucket(), images.getMaxPixels());
-            runPool(environment, config, IMAGES_GROUP, new ImageWorker(fetcher, store, jdbi, downloads), images);
+            manage(environment, IMAGES_GROUP, new ConcurrentStagePool(config.getKafka(), IMAGES_GROUP, config.getInstanceId(),
+                    new ImageWorker(fetcher, store, jdbi), images.getConsumers(), images.getMaxPollRecords(),
+                    images.getConcurrentDownloads(), downloads, retries(images), environment.metrics()));
         }
 
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }
 
-    private static void runPool(Environment environment, WorkersConfiguration config, String group, StageHandler handler,
-            PoolConfig pool) {
-        RetryPolicy retries = new RetryPolicy(pool.getMaxAttempts(), pool.getFirstRetryDelay().toJavaDuration(),
+    private static RetryPolicy retries(PoolConfig pool) {
+        return new RetryPolicy(pool.getMaxAttempts(), pool.getFirstRetryDelay().toJavaDuration(),
                 pool.getMaxRetryDelay().toJavaDuration());
-        StagePool stagePool = new StagePool(config.getKafka(), group, config.getInstanceId(), handler,
-                pool.getConsumers(), pool.getMaxPollRecords(), retries, environment.metrics());
-        environment.lifecycle().manage(stagePool);
-        environment.healthChecks().register("pool-" + group, new PoolHealthCheck(stagePool));
+    }
+
+    private static <P extends Managed & WorkerPool> void manage(Environment environment, String group, P pool) {
+        environment.lifecycle().manage(pool);
+        environment.healthChecks().register("pool-" + group, new PoolHealthCheck(pool));
     }
 }

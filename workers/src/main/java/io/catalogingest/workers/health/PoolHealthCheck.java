@@ -1,13 +1,13 @@
 package io.catalogingest.workers.health;
 
 import com.codahale.metrics.health.HealthCheck;
-import io.catalogingest.workers.kafka.StagePool;
+import io.catalogingest.workers.kafka.WorkerPool;
 
 /** Unhealthy when a consumer thread of the pool has died: the instance should be restarted. */
 public final class PoolHealthCheck extends HealthCheck {
-    private final StagePool pool;
+    private final WorkerPool pool;
 
-    public PoolHealthCheck(StagePool pool) {
+    public PoolHealthCheck(WorkerPool pool) {
         this.pool = pool;
     }
 

@@ -2,9 +2,6 @@ package io.catalogingest.workers.images;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 import io.catalogingest.schemas.ProductImage;
 import io.catalogingest.schemas.ProductSubmitted;
@@ -19,8 +16,9 @@ import io.catalogingest.workers.db.ProductImageDao.ImageRow;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The image stage: downloads every image of the batch concurrently (bounded by the executor),
- * stores each under its content address, then records all image rows in one transaction.
+ * The image stage: downloads the images of the given products, stores each under its content
+ * address, then records their rows in one transaction. Concurrency comes from the pool, which
+ * hands over one product at a time on many threads ({@code ConcurrentStagePool}).
  */
 public final class ImageWorker implements StageHandler {
     private static final java.time.Duration IN_PLACE_RETRY_DELAY = java.time.Duration.ofMillis(200);
@@ -28,13 +26,11 @@ public final class ImageWorker implements StageHandler {
     private final ImageFetcher fetcher;
     private final ImageStore store;
     private final Jdbi jdbi;
-    private final ExecutorService downloads;
 
-    public ImageWorker(ImageFetcher fetcher, ImageStore store, Jdbi jdbi, ExecutorService downloads) {
+    public ImageWorker(ImageFetcher fetcher, ImageStore store, Jdbi jdbi) {
         this.fetcher = fetcher;
         this.store = store;
         this.jdbi = jdbi;
-        this.downloads = downloads;
     }
 
     @Override
@@ -45,14 +41,10 @@ public final class ImageWorker implements StageHandler {
     private record ProductImages(ProductSubmitted product, List<StoredImage> images, ItemFailure failure) {}
 
     @Override
-    public List<ItemOutcome> process(List<ProductSubmitted> batch) throws InterruptedException, ExecutionException {
-        List<Future<ProductImages>> pending = new ArrayList<>(batch.size());
-        for (ProductSubmitted product : batch) {
-            pending.add(downloads.submit(() -> storeAll(product)));
-        }
+    public List<ItemOutcome> process(List<ProductSubmitted> batch) throws InterruptedException {
         List<ProductImages> done = new ArrayList<>(batch.size());
-        for (Future<ProductImages> f : pending) {
-            done.add(f.get()); // an object-store fault fails the whole batch, which is then retried
+        for (ProductSubmitted product : batch) {
+            done.add(storeAll(product)); // an object-store fault throws: the pool processes the product again
         }
         List<ImageRow> rows = new ArrayList<>();
         for (ProductImages p : done) {

@@ -1,32 +1,28 @@
 package io.catalogingest.workers.kafka;
 
 import java.util.Collection;
-import java.util.Map;
+import java.util.function.Consumer;
 
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * Batches are committed before the next poll, so a revoked partition has nothing in flight; this
- * only forgets the retry pauses of partitions that moved to another consumer.
- */
+/** Logs partition moves and lets the pool settle the work of partitions it gives up. */
 final class RebalanceListener implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(RebalanceListener.class);
 
-    private final Consumer<?, ?> consumer;
-    private final Map<TopicPartition, Long> pausedUntil;
+    private final org.apache.kafka.clients.consumer.Consumer<?, ?> consumer;
+    private final Consumer<Collection<TopicPartition>> onGivenUp;
 
-    RebalanceListener(Consumer<?, ?> consumer, Map<TopicPartition, Long> pausedUntil) {
+    RebalanceListener(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Consumer<Collection<TopicPartition>> onGivenUp) {
         this.consumer = consumer;
-        this.pausedUntil = pausedUntil;
+        this.onGivenUp = onGivenUp;
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        partitions.forEach(pausedUntil::remove);
+        onGivenUp.accept(partitions);
         LOG.info("{} gave up {} partition(s)", consumer.groupMetadata().memberId(), partitions.size());
     }
 
@@ -37,6 +33,6 @@ final class RebalanceListener implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        partitions.forEach(pausedUntil::remove);
+        onGivenUp.accept(partitions);
     }
 }

@@ -8,20 +8,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 
-import com.codahale.metrics.Gauge;
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.catalogingest.common.kafka.KafkaFactory;
-import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ProductSubmitted;
-import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Topics;
-import io.catalogingest.schemas.serde.AvroDeserializer;
-import io.catalogingest.schemas.serde.AvroSerializer;
-import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.ItemOutcome;
-import io.catalogingest.workers.core.Outcomes;
 import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.StageHandler;
 import io.dropwizard.lifecycle.Managed;
@@ -30,32 +22,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pool of consumers in one consumer group, each on its own thread, reading the products topic
- * and the stage's retry topic. For every polled batch: apply it, publish what follows (an outcome
- * per item, retry and dead-letter records) and wait for the acknowledgements, and only then commit
- * the batch's offsets. A crash before the commit re-delivers the batch; the stage's effects are
+ * A pool of consumers in one consumer group that process whole batches: right for the catalog
+ * writer, whose database writes are fastest per batch. For every polled batch: apply it, route
+ * every item (see {@link OutcomeRouter}), wait for the acknowledgements, and only then commit the
+ * batch's offsets. A crash before the commit re-delivers the batch; the stage's effects are
  * idempotent and the status fold keeps one outcome per item, so that is harmless.
  */
-public final class StagePool implements Managed {
+public final class StagePool implements Managed, WorkerPool {
     private static final Logger LOG = LoggerFactory.getLogger(StagePool.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final KafkaFactory kafka;
     private final String groupId;
@@ -64,17 +47,11 @@ public final class StagePool implements Managed {
     private final int consumers;
     private final int maxPollRecords;
     private final RetryPolicy retryPolicy;
-    private final String retryTopic;
-    private final String deadLetterTopic;
-    private final List<Worker> workers = new CopyOnWriteArrayList<>();
-    private final AvroDeserializer<ProductSubmitted> products;
-    private final AvroSerializer<ItemProcessed> outcomes;
-    private final Meter succeeded;
-    private final Meter failed;
-    private final Meter retried;
-    private final Meter deadLettered;
+    private final MetricRegistry metrics;
+    private final String metricPrefix;
     private final Timer batches;
-    private Producer<String, byte[]> producer;
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    private OutcomeRouter router;
 
     public StagePool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
             int maxPollRecords, RetryPolicy retryPolicy, MetricRegistry metrics) {
@@ -85,23 +62,15 @@ public final class StagePool implements Managed {
         this.consumers = consumers;
         this.maxPollRecords = maxPollRecords;
         this.retryPolicy = retryPolicy;
-        this.retryTopic = Topics.retry(handler.stage());
-        this.deadLetterTopic = Topics.deadLetter(handler.stage());
-        this.products = new AvroDeserializer<>(kafka.registry(), ProductSubmitted.class);
-        this.outcomes = new AvroSerializer<>(kafka.registry());
-        String prefix = MetricRegistry.name("stage", groupId);
-        this.succeeded = metrics.meter(MetricRegistry.name(prefix, "succeeded"));
-        this.failed = metrics.meter(MetricRegistry.name(prefix, "failed"));
-        this.retried = metrics.meter(MetricRegistry.name(prefix, "retried"));
-        this.deadLettered = metrics.meter(MetricRegistry.name(prefix, "dead-lettered"));
-        this.batches = metrics.timer(MetricRegistry.name(prefix, "batch"));
-        metrics.register(MetricRegistry.name(prefix, "consumer-lag"), (Gauge<Double>) this::maxLag);
+        this.metrics = metrics;
+        this.metricPrefix = MetricRegistry.name("stage", groupId);
+        this.batches = metrics.timer(MetricRegistry.name(metricPrefix, "batch"));
+        PoolSupport.registerLag(metrics, metricPrefix, () -> workers.stream().map(w -> w.consumer).toList());
     }
 
     @Override
     public void start() {
-        producer = new KafkaProducer<>(kafka.producer(groupId + "-" + instanceId + "-out"), new StringSerializer(),
-                new ByteArraySerializer());
+        router = new OutcomeRouter(kafka, handler.stage(), groupId + "-" + instanceId + "-out", retryPolicy, metrics, metricPrefix);
         for (int i = 0; i < consumers; i++) {
             Worker worker = new Worker(groupId + "-" + instanceId + "-" + i);
             workers.add(worker);
@@ -116,68 +85,52 @@ public final class StagePool implements Managed {
         for (Worker w : workers) {
             w.thread.join(Duration.ofSeconds(30).toMillis());
         }
-        producer.close(Duration.ofSeconds(10));
+        router.close();
     }
 
-    /** Consumer threads of this pool that are not running although the pool is started. */
+    @Override
     public long deadConsumers() {
         return workers.stream().filter(w -> !w.thread.isAlive()).count();
-    }
-
-    /** The largest lag (records behind the end) any consumer of this pool reports. */
-    private double maxLag() {
-        double lag = 0;
-        for (Worker w : workers) {
-            for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> m : w.consumer.metrics().entrySet()) {
-                if (m.getKey().name().equals("records-lag-max") && m.getValue().metricValue() instanceof Double d && !d.isNaN()) {
-                    lag = Math.max(lag, d);
-                }
-            }
-        }
-        return lag;
     }
 
     private final class Worker implements Runnable {
         final KafkaConsumer<String, byte[]> consumer;
         final Thread thread;
-        /** Retry partitions paused until their head record is due, with the time it is due. */
-        final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+        final RetryPauses pauses;
 
         Worker(String clientId) {
             var props = kafka.consumer(groupId, clientId);
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
             consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
             thread = new Thread(this, clientId);
+            pauses = new RetryPauses(consumer, Topics.retry(handler.stage()));
         }
 
         @Override
         public void run() {
-            Duration backoff = FIRST_BACKOFF;
+            Duration backoff = PoolSupport.FIRST_BACKOFF;
             try (consumer) {
-                consumer.subscribe(List.of(Topics.PRODUCTS, retryTopic), new RebalanceListener(consumer, pausedUntil));
+                consumer.subscribe(List.of(Topics.PRODUCTS, router.retryTopic()), new RebalanceListener(consumer, pauses::forget));
                 while (true) {
-                    resumeDue();
+                    pauses.resumeDue();
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                     if (records.isEmpty()) {
                         continue;
                     }
                     try (Timer.Context ignored = batches.time()) {
-                        processBatch(dueRecords(records));
-                        backoff = FIRST_BACKOFF;
-                    } catch (WakeupException e) {
-                        throw e;
-                    } catch (VirtualMachineError e) {
+                        processBatch(pauses.due(records));
+                        backoff = PoolSupport.FIRST_BACKOFF;
+                    } catch (WakeupException | VirtualMachineError e) {
                         throw e;
                     } catch (Exception | Error e) {
-                        // Errors too: a driver that throws AssertionError on a dropped connection must
-                        // not kill the consumer thread.
-                        // A fault of the whole batch (database, object store, Kafka) is not the items'
-                        // fault, so no attempt is counted; wait and take the same records again.
+                        // A fault of the whole batch (database, object store, Kafka; some drivers throw
+                        // AssertionError on a dropped connection) is not the items' fault: no attempt
+                        // is counted; wait and take the same records again.
                         LOG.warn("{} batch of {} records failed; pausing {} ms before retrying it: {}", handler.stage(),
                                 records.count(), backoff.toMillis(), e.toString());
                         rewind(records);
                         Thread.sleep(backoff.toMillis());
-                        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                        backoff = PoolSupport.nextBackoff(backoff);
                     }
                 }
             } catch (WakeupException stopping) {
@@ -189,122 +142,29 @@ public final class StagePool implements Managed {
             }
         }
 
-        /**
-         * Retry records that are not due yet stay unprocessed: their partition is rewound to them
-         * and paused until they are due, while every other partition goes on.
-         */
-        private List<ConsumerRecord<String, byte[]>> dueRecords(ConsumerRecords<String, byte[]> records) {
-            long now = System.currentTimeMillis();
-            List<ConsumerRecord<String, byte[]>> due = new ArrayList<>(records.count());
-            for (TopicPartition tp : records.partitions()) {
-                for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
-                    long notBefore = RecordHeaders.number(r.headers(), RecordHeaders.NOT_BEFORE, 0);
-                    if (tp.topic().equals(retryTopic) && notBefore > now) {
-                        consumer.seek(tp, r.offset());
-                        consumer.pause(List.of(tp));
-                        pausedUntil.put(tp, notBefore);
-                        break;
-                    }
-                    due.add(r);
-                }
-            }
-            return due;
-        }
-
-        private void resumeDue() {
-            long now = System.currentTimeMillis();
-            List<TopicPartition> due = pausedUntil.entrySet().stream().filter(e -> e.getValue() <= now).map(Map.Entry::getKey).toList();
-            if (!due.isEmpty()) {
-                due.forEach(pausedUntil::remove);
-                consumer.resume(due.stream().filter(consumer.assignment()::contains).toList());
-            }
-        }
-
         private void processBatch(List<ConsumerRecord<String, byte[]>> records) throws Exception {
             List<ProductSubmitted> batch = new ArrayList<>(records.size());
             List<ConsumerRecord<String, byte[]>> readable = new ArrayList<>(records.size());
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> r : records) {
                 try {
-                    batch.add(products.deserialize(r.topic(), r.value()));
+                    batch.add(router.read(r));
                     readable.add(r);
                 } catch (RuntimeException unreadable) {
-                    // Cannot even be reported per item (no upload id): straight to the dead-letter topic.
-                    acks.add(deadLetter(r, new ItemFailure("UNREADABLE_RECORD", String.valueOf(unreadable.getMessage()), true,
-                            unreadable), attemptOf(r)));
+                    acks.add(router.unreadable(r, unreadable));
                 }
             }
             List<ItemOutcome> results = batch.isEmpty() ? List.of() : handler.process(batch);
             for (int i = 0; i < results.size(); i++) {
-                acks.addAll(route(readable.get(i), results.get(i)));
+                acks.addAll(router.route(readable.get(i), results.get(i)));
             }
-            producer.flush();
+            router.flush();
             for (Future<RecordMetadata> ack : acks) {
                 ack.get();
             }
             if (!records.isEmpty()) {
                 consumer.commitSync(nextOffsets(records));
             }
-        }
-
-        private List<Future<RecordMetadata>> route(ConsumerRecord<String, byte[]> record, ItemOutcome outcome) {
-            ProductSubmitted product = outcome.product();
-            int attempt = attemptOf(record);
-            if (outcome.succeeded()) {
-                succeeded.mark();
-                return List.of(publishOutcome(Outcomes.succeeded(product, handler.stage(), attempt)));
-            }
-            ItemFailure failure = outcome.failure();
-            if (retryPolicy.route(failure, attempt) == RetryPolicy.Route.RETRY) {
-                retried.mark();
-                return List.of(retry(record, failure, attempt));
-            }
-            failed.mark();
-            LOG.info("upload {} item {} ({}) failed in {} after {} attempt(s): {} {}", product.getUploadId(),
-                    product.getItemIndex(), product.getSku(), handler.stage(), attempt, failure.code(), failure.getMessage());
-            return List.of(deadLetter(record, failure, attempt),
-                    publishOutcome(Outcomes.failed(product, handler.stage(), attempt, failure)));
-        }
-
-        private Future<RecordMetadata> publishOutcome(ItemProcessed outcome) {
-            return producer.send(new ProducerRecord<>(Topics.RESULTS, outcome.getUploadId(),
-                    outcomes.serialize(Topics.RESULTS, outcome)));
-        }
-
-        private Future<RecordMetadata> retry(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
-            ProducerRecord<String, byte[]> out = forward(retryTopic, record, failure, attempt + 1);
-            RecordHeaders.put(out.headers(), RecordHeaders.NOT_BEFORE,
-                    System.currentTimeMillis() + retryPolicy.delayAfter(attempt).toMillis());
-            return producer.send(out);
-        }
-
-        private Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
-            deadLettered.mark();
-            ProducerRecord<String, byte[]> out = forward(deadLetterTopic, record, failure, attempt);
-            out.headers().remove(RecordHeaders.NOT_BEFORE);
-            return producer.send(out);
-        }
-
-        /** The record with its key and value unchanged, its headers carried, and why it moves on. */
-        private ProducerRecord<String, byte[]> forward(String topic, ConsumerRecord<String, byte[]> record, ItemFailure failure,
-                int attempt) {
-            ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers());
-            Headers h = out.headers();
-            if (h.lastHeader(RecordHeaders.ORIGIN_TOPIC) == null) {
-                RecordHeaders.put(h, RecordHeaders.ORIGIN_TOPIC, record.topic());
-                RecordHeaders.put(h, RecordHeaders.ORIGIN_PARTITION, record.partition());
-                RecordHeaders.put(h, RecordHeaders.ORIGIN_OFFSET, record.offset());
-                RecordHeaders.put(h, RecordHeaders.FIRST_FAILURE, System.currentTimeMillis());
-            }
-            if (h.lastHeader(RecordHeaders.REPLAY_COUNT) == null) {
-                RecordHeaders.put(h, RecordHeaders.REPLAY_COUNT, 0);
-            }
-            RecordHeaders.put(h, RecordHeaders.STAGE, handler.stage());
-            RecordHeaders.put(h, RecordHeaders.ERROR_CLASS, failure.errorClass());
-            RecordHeaders.put(h, RecordHeaders.ERROR_CODE, failure.code());
-            RecordHeaders.put(h, RecordHeaders.ERROR_MESSAGE, failure.getMessage());
-            RecordHeaders.put(h, RecordHeaders.ATTEMPT, attempt);
-            return out;
         }
 
         /** Goes back to the first record of the failed batch in each partition. */
@@ -315,11 +175,6 @@ public final class StagePool implements Managed {
                 }
             }
         }
-    }
-
-    /** The attempt this delivery is: 1 on the products topic, as recorded on retry records. */
-    private static int attemptOf(ConsumerRecord<String, byte[]> record) {
-        return (int) RecordHeaders.number(record.headers(), RecordHeaders.ATTEMPT, 1);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> records) {

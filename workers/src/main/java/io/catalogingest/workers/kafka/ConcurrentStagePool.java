@@ -1,0 +1,294 @@
+package io.catalogingest.workers.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+import com.codahale.metrics.MetricRegistry;
+import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.workers.core.ItemOutcome;
+import io.catalogingest.workers.core.PartitionProgress;
+import io.catalogingest.workers.core.RetryPolicy;
+import io.catalogingest.workers.core.StageHandler;
+import io.dropwizard.lifecycle.Managed;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pool for I/O-bound stages (image downloads): each record is processed on its own as soon as
+ * it is polled, many at a time, and records finish in any order. Each consumer commits, per
+ * partition, only up to the lowest record not finished yet ({@link PartitionProgress}), pauses
+ * its partitions while {@code maxInFlight} records are in flight, and pauses them all, with
+ * backoff, while a dependency fails whole records (database or object store down), retrying
+ * those records without counting attempts. On revocation or shutdown it waits for the records of
+ * the partitions it gives up, commits what finished, and abandons the rest uncommitted.
+ */
+public final class ConcurrentStagePool implements Managed, WorkerPool {
+    private static final Logger LOG = LoggerFactory.getLogger(ConcurrentStagePool.class);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+
+    private final KafkaFactory kafka;
+    private final String groupId;
+    private final String instanceId;
+    private final StageHandler handler;
+    private final int consumers;
+    private final int maxPollRecords;
+    private final int maxInFlight;
+    private final ExecutorService executor;
+    private final RetryPolicy retryPolicy;
+    private final MetricRegistry metrics;
+    private final String metricPrefix;
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    private OutcomeRouter router;
+
+    public ConcurrentStagePool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
+            int maxPollRecords, int maxInFlight, ExecutorService executor, RetryPolicy retryPolicy, MetricRegistry metrics) {
+        this.maxPollRecords = maxPollRecords;
+        this.kafka = kafka;
+        this.groupId = groupId;
+        this.instanceId = instanceId;
+        this.handler = handler;
+        this.consumers = consumers;
+        this.maxInFlight = maxInFlight;
+        this.executor = executor;
+        this.retryPolicy = retryPolicy;
+        this.metrics = metrics;
+        this.metricPrefix = MetricRegistry.name("stage", groupId);
+        PoolSupport.registerLag(metrics, metricPrefix, () -> workers.stream().map(w -> w.consumer).toList());
+    }
+
+    @Override
+    public void start() {
+        router = new OutcomeRouter(kafka, handler.stage(), groupId + "-" + instanceId + "-out", retryPolicy, metrics, metricPrefix);
+        for (int i = 0; i < consumers; i++) {
+            Worker worker = new Worker(groupId + "-" + instanceId + "-" + i);
+            workers.add(worker);
+            worker.thread.start();
+        }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        workers.forEach(w -> w.consumer.wakeup());
+        for (Worker w : workers) {
+            w.thread.join(SETTLE_TIMEOUT.plusSeconds(10).toMillis());
+        }
+        router.close();
+    }
+
+    @Override
+    public long deadConsumers() {
+        return workers.stream().filter(w -> !w.thread.isAlive()).count();
+    }
+
+    /** A record whose processing ended; {@code again} if a dependency failed it as a whole. */
+    private record Done(ConsumerRecord<String, byte[]> record, boolean again) {}
+
+    /** A record to process again once the backoff has passed. */
+    private record Redo(ConsumerRecord<String, byte[]> record, long notBefore) {}
+
+    private final class Worker implements Runnable {
+        final KafkaConsumer<String, byte[]> consumer;
+        final Thread thread;
+        final RetryPauses pauses;
+        final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+        final Map<TopicPartition, Long> committed = new HashMap<>();
+        final Queue<Done> done = new ConcurrentLinkedQueue<>();
+        final List<Redo> redo = new ArrayList<>();
+        /** Records on the executor right now, per partition. */
+        final Map<TopicPartition, Integer> running = new HashMap<>();
+        int inFlight;
+        long pausedForFaultUntil;
+        Duration backoff = PoolSupport.FIRST_BACKOFF;
+        long lastCommit;
+
+        Worker(String clientId) {
+            var props = kafka.consumer(groupId, clientId);
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            thread = new Thread(this, clientId);
+            pauses = new RetryPauses(consumer, Topics.retry(handler.stage()));
+        }
+
+        @Override
+        public void run() {
+            try (consumer) {
+                consumer.subscribe(List.of(Topics.PRODUCTS, router.retryTopic()), new RebalanceListener(consumer, this::settle));
+                try {
+                    while (true) {
+                        pauses.resumeDue();
+                        applyBackpressure();
+                        for (ConsumerRecord<String, byte[]> r : pauses.due(consumer.poll(Duration.ofMillis(100)))) {
+                            progress.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new PartitionProgress())
+                                    .started(r.offset());
+                            dispatch(r);
+                        }
+                        redispatchDue();
+                        drain();
+                        commitProgress(false);
+                    }
+                } catch (WakeupException stopping) {
+                    settle(consumer.assignment());
+                    LOG.info("{} consumer {} stopped", handler.stage(), thread.getName());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{} consumer {} died", handler.stage(), thread.getName(), e);
+            }
+        }
+
+        private void dispatch(ConsumerRecord<String, byte[]> record) {
+            inFlight++;
+            running.merge(new TopicPartition(record.topic(), record.partition()), 1, Integer::sum);
+            executor.execute(() -> done.add(process(record)));
+        }
+
+        /** Runs on the executor: applies one record and waits until everything it publishes is acknowledged. */
+        private Done process(ConsumerRecord<String, byte[]> record) {
+            try {
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
+                ProductSubmitted product;
+                try {
+                    product = router.read(record);
+                } catch (RuntimeException unreadable) {
+                    acks.add(router.unreadable(record, unreadable));
+                    product = null;
+                }
+                if (product != null) {
+                    ItemOutcome outcome = handler.process(List.of(product)).get(0);
+                    acks.addAll(router.route(record, outcome));
+                }
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get();
+                }
+                return new Done(record, false);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Exception | Error e) {
+                // Database, object store or Kafka failed the record as a whole (some drivers throw
+                // AssertionError on a dropped connection): not the item's fault, no attempt counted.
+                LOG.warn("{} record {}-{}@{} failed; it will be processed again: {}", handler.stage(), record.topic(),
+                        record.partition(), record.offset(), e.toString());
+                return new Done(record, true);
+            }
+        }
+
+        private void drain() {
+            for (Done d = done.poll(); d != null; d = done.poll()) {
+                inFlight--;
+                TopicPartition tp = new TopicPartition(d.record().topic(), d.record().partition());
+                running.merge(tp, -1, Integer::sum);
+                PartitionProgress p = progress.get(tp);
+                if (p == null) {
+                    continue; // the partition moved to another consumer meanwhile; it will redo the record
+                }
+                if (d.again()) {
+                    long now = System.currentTimeMillis();
+                    pausedForFaultUntil = now + backoff.toMillis();
+                    redo.add(new Redo(d.record(), pausedForFaultUntil));
+                    backoff = PoolSupport.nextBackoff(backoff);
+                } else {
+                    p.finished(d.record().offset());
+                    backoff = PoolSupport.FIRST_BACKOFF;
+                }
+            }
+        }
+
+        private void redispatchDue() {
+            long now = System.currentTimeMillis();
+            for (Iterator<Redo> it = redo.iterator(); it.hasNext();) {
+                Redo r = it.next();
+                if (r.notBefore() <= now) {
+                    it.remove();
+                    dispatch(r.record());
+                }
+            }
+        }
+
+        /** Full in-flight window or a failing dependency: stop fetching until it eases. */
+        private void applyBackpressure() {
+            boolean hold = inFlight >= maxInFlight || System.currentTimeMillis() < pausedForFaultUntil;
+            if (hold) {
+                consumer.pause(consumer.assignment());
+            } else {
+                consumer.resume(consumer.assignment().stream().filter(tp -> !pauses.isPaused(tp)).toList());
+            }
+        }
+
+        private void commitProgress(boolean now) {
+            if (!now && System.currentTimeMillis() - lastCommit < COMMIT_INTERVAL.toMillis()) {
+                return;
+            }
+            lastCommit = System.currentTimeMillis();
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            progress.forEach((tp, p) -> {
+                long offset = p.committable();
+                if (offset >= 0 && offset > committed.getOrDefault(tp, -1L)) {
+                    offsets.put(tp, new OffsetAndMetadata(offset));
+                }
+            });
+            if (offsets.isEmpty()) {
+                return;
+            }
+            try {
+                consumer.commitSync(offsets);
+                offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+            } catch (WakeupException e) {
+                throw e;
+            } catch (KafkaException e) {
+                LOG.warn("{} offset commit failed, the records after the last commit may be processed again: {}",
+                        handler.stage(), e.toString());
+            }
+        }
+
+        /**
+         * Partitions being given up (revocation, shutdown): wait for their records in flight, commit
+         * what finished, forget them. Records still unfinished at the timeout are abandoned uncommitted.
+         */
+        private void settle(Collection<TopicPartition> partitions) {
+            long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT.toMillis();
+            redo.removeIf(r -> partitions.contains(new TopicPartition(r.record().topic(), r.record().partition())));
+            while (System.currentTimeMillis() < deadline && partitions.stream().anyMatch(tp -> running.getOrDefault(tp, 0) > 0)) {
+                drain();
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            drain();
+            try {
+                commitProgress(true);
+            } catch (WakeupException e) {
+                commitProgress(true); // a pending wakeup is consumed by the first call
+            }
+            partitions.forEach(tp -> {
+                progress.remove(tp);
+                committed.remove(tp);
+            });
+            pauses.forget(partitions);
+        }
+    }
+}

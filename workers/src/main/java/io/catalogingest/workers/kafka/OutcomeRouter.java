@@ -1,0 +1,152 @@
+package io.catalogingest.workers.kafka;
+
+import java.util.List;
+import java.util.concurrent.Future;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.RecordHeaders;
+import io.catalogingest.schemas.Stage;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.schemas.serde.AvroSerializer;
+import io.catalogingest.workers.core.ItemFailure;
+import io.catalogingest.workers.core.ItemOutcome;
+import io.catalogingest.workers.core.Outcomes;
+import io.catalogingest.workers.core.RetryPolicy;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a stage's items go after processing: an outcome to the results topic, and failed items to
+ * the stage's retry or dead-letter topic with their original key and value and the headers of
+ * {@link RecordHeaders}. Thread-safe: one per pool, shared by its consumers.
+ */
+final class OutcomeRouter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeRouter.class);
+
+    private final Stage stage;
+    private final String retryTopic;
+    private final String deadLetterTopic;
+    private final RetryPolicy retryPolicy;
+    private final Producer<String, byte[]> producer;
+    private final AvroDeserializer<ProductSubmitted> products;
+    private final AvroSerializer<ItemProcessed> outcomes;
+    private final Meter succeeded;
+    private final Meter failed;
+    private final Meter retried;
+    private final Meter deadLettered;
+
+    OutcomeRouter(KafkaFactory kafka, Stage stage, String clientId, RetryPolicy retryPolicy, MetricRegistry metrics,
+            String metricPrefix) {
+        this.stage = stage;
+        this.retryTopic = Topics.retry(stage);
+        this.deadLetterTopic = Topics.deadLetter(stage);
+        this.retryPolicy = retryPolicy;
+        this.producer = new KafkaProducer<>(kafka.producer(clientId), new StringSerializer(), new ByteArraySerializer());
+        this.products = new AvroDeserializer<>(kafka.registry(), ProductSubmitted.class);
+        this.outcomes = new AvroSerializer<>(kafka.registry());
+        this.succeeded = metrics.meter(MetricRegistry.name(metricPrefix, "succeeded"));
+        this.failed = metrics.meter(MetricRegistry.name(metricPrefix, "failed"));
+        this.retried = metrics.meter(MetricRegistry.name(metricPrefix, "retried"));
+        this.deadLettered = metrics.meter(MetricRegistry.name(metricPrefix, "dead-lettered"));
+    }
+
+    String retryTopic() {
+        return retryTopic;
+    }
+
+    /** The record's product; throws for a value that cannot be read (route it with {@link #unreadable}). */
+    ProductSubmitted read(ConsumerRecord<String, byte[]> record) {
+        return products.deserialize(record.topic(), record.value());
+    }
+
+    /** A record that cannot even be reported per item (no upload id): straight to the dead-letter topic. */
+    Future<RecordMetadata> unreadable(ConsumerRecord<String, byte[]> record, RuntimeException cause) {
+        return deadLetter(record, new ItemFailure("UNREADABLE_RECORD", String.valueOf(cause.getMessage()), true, cause),
+                attemptOf(record));
+    }
+
+    List<Future<RecordMetadata>> route(ConsumerRecord<String, byte[]> record, ItemOutcome outcome) {
+        ProductSubmitted product = outcome.product();
+        int attempt = attemptOf(record);
+        if (outcome.succeeded()) {
+            succeeded.mark();
+            return List.of(publishOutcome(Outcomes.succeeded(product, stage, attempt)));
+        }
+        ItemFailure failure = outcome.failure();
+        if (retryPolicy.route(failure, attempt) == RetryPolicy.Route.RETRY) {
+            retried.mark();
+            return List.of(retry(record, failure, attempt));
+        }
+        failed.mark();
+        LOG.info("upload {} item {} ({}) failed in {} after {} attempt(s): {} {}", product.getUploadId(),
+                product.getItemIndex(), product.getSku(), stage, attempt, failure.code(), failure.getMessage());
+        return List.of(deadLetter(record, failure, attempt), publishOutcome(Outcomes.failed(product, stage, attempt, failure)));
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    private Future<RecordMetadata> publishOutcome(ItemProcessed outcome) {
+        return producer.send(new ProducerRecord<>(Topics.RESULTS, outcome.getUploadId(), outcomes.serialize(Topics.RESULTS, outcome)));
+    }
+
+    private Future<RecordMetadata> retry(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
+        ProducerRecord<String, byte[]> out = forward(retryTopic, record, failure, attempt + 1);
+        RecordHeaders.put(out.headers(), RecordHeaders.NOT_BEFORE,
+                System.currentTimeMillis() + retryPolicy.delayAfter(attempt).toMillis());
+        return producer.send(out);
+    }
+
+    private Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
+        deadLettered.mark();
+        ProducerRecord<String, byte[]> out = forward(deadLetterTopic, record, failure, attempt);
+        out.headers().remove(RecordHeaders.NOT_BEFORE);
+        return producer.send(out);
+    }
+
+    /** The record with its key and value unchanged, its headers carried, and why it moves on. */
+    private ProducerRecord<String, byte[]> forward(String topic, ConsumerRecord<String, byte[]> record, ItemFailure failure,
+            int attempt) {
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers());
+        Headers h = out.headers();
+        if (h.lastHeader(RecordHeaders.ORIGIN_TOPIC) == null) {
+            RecordHeaders.put(h, RecordHeaders.ORIGIN_TOPIC, record.topic());
+            RecordHeaders.put(h, RecordHeaders.ORIGIN_PARTITION, record.partition());
+            RecordHeaders.put(h, RecordHeaders.ORIGIN_OFFSET, record.offset());
+            RecordHeaders.put(h, RecordHeaders.FIRST_FAILURE, System.currentTimeMillis());
+        }
+        if (h.lastHeader(RecordHeaders.REPLAY_COUNT) == null) {
+            RecordHeaders.put(h, RecordHeaders.REPLAY_COUNT, 0);
+        }
+        RecordHeaders.put(h, RecordHeaders.STAGE, stage);
+        RecordHeaders.put(h, RecordHeaders.ERROR_CLASS, failure.errorClass());
+        RecordHeaders.put(h, RecordHeaders.ERROR_CODE, failure.code());
+        RecordHeaders.put(h, RecordHeaders.ERROR_MESSAGE, failure.getMessage());
+        RecordHeaders.put(h, RecordHeaders.ATTEMPT, attempt);
+        return out;
+    }
+
+    /** The attempt this delivery is: 1 on the products topic, as recorded on retry records. */
+    static int attemptOf(ConsumerRecord<String, byte[]> record) {
+        return (int) RecordHeaders.number(record.headers(), RecordHeaders.ATTEMPT, 1);
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
+}
