@@ -27,10 +27,12 @@ import io.catalogingest.workers.db.ProductDao;
 import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;
 import io.catalogingest.workers.images.ImageWorker;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.logging.common.BootstrapLogging;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.PGConnection;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -39,11 +41,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class WorkerBenchmarks {
     private WorkerBenchmarks() {}
 
-    static Jdbi database(DevStack infra) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(infra.database.jdbcUrl());
-        ds.setUser(EmbeddedDatabase.USER);
-        ds.setPassword(EmbeddedDatabase.PASSWORD);
+    /** A pooled data source, as the services have: connections are not opened per transaction. */
+    static Jdbi database(DevStack infra) throws Exception {
+        DataSourceFactory factory = new DataSourceFactory();
+        factory.setDriverClass("org.postgresql.Driver");
+        factory.setUrl(infra.database.jdbcUrl());
+        factory.setUser(EmbeddedDatabase.USER);
+        factory.setPassword(EmbeddedDatabase.PASSWORD);
+        factory.setMaxSize(80);
+        ManagedDataSource ds = factory.build(new MetricRegistry(), "bench");
+        ds.start();
         Migrations.migrate(ds);
         return Jdbi.create(ds).installPlugins();
     }

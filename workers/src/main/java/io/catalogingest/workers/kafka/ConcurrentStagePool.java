@@ -9,29 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.ProductSubmitted;
-import io.catalogingest.schemas.Topics;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.PartitionProgress;
 import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.StageHandler;
-import io.dropwizard.lifecycle.Managed;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,63 +37,31 @@ import org.slf4j.LoggerFactory;
  * those records without counting attempts. On revocation or shutdown it waits for the records of
  * the partitions it gives up, commits what finished, and abandons the rest uncommitted.
  */
-public final class ConcurrentStagePool implements Managed, WorkerPool {
+public final class ConcurrentStagePool extends ConsumerPool {
     private static final Logger LOG = LoggerFactory.getLogger(ConcurrentStagePool.class);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
 
-    private final KafkaFactory kafka;
-    private final String groupId;
-    private final String instanceId;
-    private final StageHandler handler;
-    private final int consumers;
     private final int maxPollRecords;
     private final int maxInFlight;
     private final ExecutorService executor;
-    private final RetryPolicy retryPolicy;
-    private final MetricRegistry metrics;
-    private final String metricPrefix;
-    private final List<Worker> workers = new CopyOnWriteArrayList<>();
-    private OutcomeRouter router;
 
     public ConcurrentStagePool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
             int maxPollRecords, int maxInFlight, ExecutorService executor, RetryPolicy retryPolicy, MetricRegistry metrics) {
+        super(kafka, groupId, instanceId, handler, consumers, retryPolicy, metrics);
         this.maxPollRecords = maxPollRecords;
-        this.kafka = kafka;
-        this.groupId = groupId;
-        this.instanceId = instanceId;
-        this.handler = handler;
-        this.consumers = consumers;
         this.maxInFlight = maxInFlight;
         this.executor = executor;
-        this.retryPolicy = retryPolicy;
-        this.metrics = metrics;
-        this.metricPrefix = MetricRegistry.name("stage", groupId);
-        PoolSupport.registerLag(metrics, metricPrefix, () -> workers.stream().map(w -> w.consumer).toList());
     }
 
     @Override
-    public void start() {
-        router = new OutcomeRouter(kafka, handler.stage(), groupId + "-" + instanceId + "-out", retryPolicy, metrics, metricPrefix);
-        for (int i = 0; i < consumers; i++) {
-            Worker worker = new Worker(groupId + "-" + instanceId + "-" + i);
-            workers.add(worker);
-            worker.thread.start();
-        }
+    Member newMember(String clientId) {
+        return new Worker(clientId);
     }
 
     @Override
-    public void stop() throws InterruptedException {
-        workers.forEach(w -> w.consumer.wakeup());
-        for (Worker w : workers) {
-            w.thread.join(SETTLE_TIMEOUT.plusSeconds(10).toMillis());
-        }
-        router.close();
-    }
-
-    @Override
-    public long deadConsumers() {
-        return workers.stream().filter(w -> !w.thread.isAlive()).count();
+    Duration stopTimeout() {
+        return SETTLE_TIMEOUT.plusSeconds(10);
     }
 
     /** A record whose processing ended; {@code again} if a dependency failed it as a whole. */
@@ -109,10 +70,7 @@ public final class ConcurrentStagePool implements Managed, WorkerPool {
     /** A record to process again once the backoff has passed. */
     private record Redo(ConsumerRecord<String, byte[]> record, long notBefore) {}
 
-    private final class Worker implements Runnable {
-        final KafkaConsumer<String, byte[]> consumer;
-        final Thread thread;
-        final RetryPauses pauses;
+    private final class Worker extends Member {
         final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
         final Map<TopicPartition, Long> committed = new HashMap<>();
         final Queue<Done> done = new ConcurrentLinkedQueue<>();
@@ -125,17 +83,13 @@ public final class ConcurrentStagePool implements Managed, WorkerPool {
         long lastCommit;
 
         Worker(String clientId) {
-            var props = kafka.consumer(groupId, clientId);
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-            thread = new Thread(this, clientId);
-            pauses = new RetryPauses(consumer, Topics.retry(handler.stage()));
+            super(clientId, maxPollRecords);
         }
 
         @Override
         public void run() {
             try (consumer) {
-                consumer.subscribe(List.of(Topics.PRODUCTS, router.retryTopic()), new RebalanceListener(consumer, this::settle));
+                subscribe(new RebalanceListener(consumer, this::settle));
                 try {
                     while (true) {
                         pauses.resumeDue();

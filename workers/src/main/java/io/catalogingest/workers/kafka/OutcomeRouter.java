@@ -63,10 +63,6 @@ final class OutcomeRouter implements AutoCloseable {
         this.deadLettered = metrics.meter(MetricRegistry.name(metricPrefix, "dead-lettered"));
     }
 
-    String retryTopic() {
-        return retryTopic;
-    }
-
     /** The record's product; throws for a value that cannot be read (route it with {@link #unreadable}). */
     ProductSubmitted read(ConsumerRecord<String, byte[]> record) {
         return products.deserialize(record.topic(), record.value());

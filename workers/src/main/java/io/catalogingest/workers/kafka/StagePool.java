@@ -5,28 +5,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.ProductSubmitted;
-import io.catalogingest.schemas.Topics;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.StageHandler;
-import io.dropwizard.lifecycle.Managed;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,80 +30,40 @@ import org.slf4j.LoggerFactory;
  * batch's offsets. A crash before the commit re-delivers the batch; the stage's effects are
  * idempotent and the status fold keeps one outcome per item, so that is harmless.
  */
-public final class StagePool implements Managed, WorkerPool {
+public final class StagePool extends ConsumerPool {
     private static final Logger LOG = LoggerFactory.getLogger(StagePool.class);
 
-    private final KafkaFactory kafka;
-    private final String groupId;
-    private final String instanceId;
-    private final StageHandler handler;
-    private final int consumers;
     private final int maxPollRecords;
-    private final RetryPolicy retryPolicy;
-    private final MetricRegistry metrics;
-    private final String metricPrefix;
     private final Timer batches;
-    private final List<Worker> workers = new CopyOnWriteArrayList<>();
-    private OutcomeRouter router;
 
     public StagePool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
             int maxPollRecords, RetryPolicy retryPolicy, MetricRegistry metrics) {
-        this.kafka = kafka;
-        this.groupId = groupId;
-        this.instanceId = instanceId;
-        this.handler = handler;
-        this.consumers = consumers;
+        super(kafka, groupId, instanceId, handler, consumers, retryPolicy, metrics);
         this.maxPollRecords = maxPollRecords;
-        this.retryPolicy = retryPolicy;
-        this.metrics = metrics;
-        this.metricPrefix = MetricRegistry.name("stage", groupId);
         this.batches = metrics.timer(MetricRegistry.name(metricPrefix, "batch"));
-        PoolSupport.registerLag(metrics, metricPrefix, () -> workers.stream().map(w -> w.consumer).toList());
     }
 
     @Override
-    public void start() {
-        router = new OutcomeRouter(kafka, handler.stage(), groupId + "-" + instanceId + "-out", retryPolicy, metrics, metricPrefix);
-        for (int i = 0; i < consumers; i++) {
-            Worker worker = new Worker(groupId + "-" + instanceId + "-" + i);
-            workers.add(worker);
-            worker.thread.start();
-        }
+    Member newMember(String clientId) {
+        return new Worker(clientId);
     }
 
-    /** Finishes the batch in hand, commits it, and leaves the group; nothing past it is committed. */
+    /** The batch in hand is finished and committed; nothing past it is. */
     @Override
-    public void stop() throws InterruptedException {
-        workers.forEach(w -> w.consumer.wakeup());
-        for (Worker w : workers) {
-            w.thread.join(Duration.ofSeconds(30).toMillis());
-        }
-        router.close();
+    Duration stopTimeout() {
+        return Duration.ofSeconds(30);
     }
 
-    @Override
-    public long deadConsumers() {
-        return workers.stream().filter(w -> !w.thread.isAlive()).count();
-    }
-
-    private final class Worker implements Runnable {
-        final KafkaConsumer<String, byte[]> consumer;
-        final Thread thread;
-        final RetryPauses pauses;
-
+    private final class Worker extends Member {
         Worker(String clientId) {
-            var props = kafka.consumer(groupId, clientId);
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-            thread = new Thread(this, clientId);
-            pauses = new RetryPauses(consumer, Topics.retry(handler.stage()));
+            super(clientId, maxPollRecords);
         }
 
         @Override
         public void run() {
             Duration backoff = PoolSupport.FIRST_BACKOFF;
             try (consumer) {
-                consumer.subscribe(List.of(Topics.PRODUCTS, router.retryTopic()), new RebalanceListener(consumer, pauses::forget));
+                subscribe(new RebalanceListener(consumer, pauses::forget));
                 while (true) {
                     pauses.resumeDue();
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));

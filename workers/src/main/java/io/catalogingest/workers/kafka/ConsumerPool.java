@@ -1,0 +1,95 @@
+package io.catalogingest.workers.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.codahale.metrics.MetricRegistry;
+import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.workers.core.RetryPolicy;
+import io.catalogingest.workers.core.StageHandler;
+import io.dropwizard.lifecycle.Managed;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What both kinds of stage pool share: {@code consumers} threads, each with its own consumer in
+ * the stage's group, reading the products topic and the stage's retry topic, and one
+ * {@link OutcomeRouter}. Subclasses say what a consumer thread does.
+ */
+abstract class ConsumerPool implements Managed, WorkerPool {
+    /** One consumer of the pool and the thread that runs it. */
+    abstract class Member implements Runnable {
+        final KafkaConsumer<String, byte[]> consumer;
+        final Thread thread;
+        final RetryPauses pauses;
+
+        Member(String clientId, int maxPollRecords) {
+            var props = kafka.consumer(groupId, clientId);
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            thread = new Thread(this, clientId);
+            pauses = new RetryPauses(consumer, Topics.retry(handler.stage()));
+        }
+
+        void subscribe(RebalanceListener listener) {
+            consumer.subscribe(List.of(Topics.PRODUCTS, Topics.retry(handler.stage())), listener);
+        }
+    }
+
+    final KafkaFactory kafka;
+    final String groupId;
+    final String instanceId;
+    final StageHandler handler;
+    private final int consumers;
+    private final RetryPolicy retryPolicy;
+    final MetricRegistry metrics;
+    final String metricPrefix;
+    private final List<Member> members = new CopyOnWriteArrayList<>();
+    OutcomeRouter router;
+
+    ConsumerPool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
+            RetryPolicy retryPolicy, MetricRegistry metrics) {
+        this.kafka = kafka;
+        this.groupId = groupId;
+        this.instanceId = instanceId;
+        this.handler = handler;
+        this.consumers = consumers;
+        this.retryPolicy = retryPolicy;
+        this.metrics = metrics;
+        this.metricPrefix = MetricRegistry.name("stage", groupId);
+        PoolSupport.registerLag(metrics, metricPrefix, () -> members.stream().map(m -> m.consumer).toList());
+    }
+
+    abstract Member newMember(String clientId);
+
+    /** How long {@link #stop()} waits for a consumer thread to settle its work. */
+    abstract Duration stopTimeout();
+
+    @Override
+    public void start() {
+        router = new OutcomeRouter(kafka, handler.stage(), groupId + "-" + instanceId + "-out", retryPolicy, metrics, metricPrefix);
+        for (int i = 0; i < consumers; i++) {
+            Member member = newMember(groupId + "-" + instanceId + "-" + i);
+            members.add(member);
+            member.thread.start();
+        }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        members.forEach(m -> m.consumer.wakeup());
+        for (Member m : members) {
+            m.thread.join(stopTimeout().toMillis());
+        }
+        router.close();
+    }
+
+    @Override
+    public long deadConsumers() {
+        return members.stream().filter(m -> !m.thread.isAlive()).count();
+    }
+}
