@@ -81,7 +81,7 @@ final class WorkerBenchmarks {
         @Option(names = "--rows", defaultValue = "200000", description = "Rows per measurement, default ${DEFAULT-VALUE}.")
         int rows;
 
-        @Option(names = "--batch", defaultValue = "1000", description = "Rows per batch (the pool's maxPollRecords), default ${DEFAULT-VALUE}.")
+X
         int batch;
 
         @Override
