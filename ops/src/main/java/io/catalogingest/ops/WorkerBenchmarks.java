@@ -27,6 +27,8 @@ import io.catalogingest.workers.db.ProductDao;
 import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;
 import io.catalogingest.workers.images.ImageWorker;
+import io.catalogingest.workers.images.ObjectStorage;
+import io.catalogingest.workers.images.S3ObjectStorage;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
@@ -81,7 +83,7 @@ final class WorkerBenchmarks {
         @Option(names = "--rows", defaultValue = "200000", description = "Rows per measurement, default ${DEFAULT-VALUE}.")
         int rows;
 
-X
+        @Option(names = "--batch", defaultValue = "5000", description = "Rows per batch (the pool's maxPollRecords), default ${DEFAULT-VALUE}.")
         int batch;
 
         @Override
@@ -151,6 +153,10 @@ X
         @Option(names = "--concurrency", defaultValue = "64", description = "Concurrent downloads, default ${DEFAULT-VALUE}.")
         int concurrency;
 
+        @Option(names = "--store", defaultValue = "s3", description = "s3 (the embedded S3Proxy) or memory (isolates "
+                + "downloads and rows from the object store), default ${DEFAULT-VALUE}.")
+        String storeKind;
+
         @Override
         public Integer call() throws Exception {
             BootstrapLogging.bootstrap(Level.WARN);
@@ -165,12 +171,13 @@ X
                         ImageFetcher fetcher = new ImageFetcher(new AddressPolicy(List.of("127.0.0.1/32")), Duration.ofSeconds(3),
                                 Duration.ofSeconds(10), 10 << 20, 3, concurrency)) {
                     store.ensureBucket(s3);
-                    ImageWorker worker = new ImageWorker(fetcher, new ImageStore(s3, store.getBucket(), 50_000_000), jdbi);
+                    ObjectStorage storage = storeKind.equals("memory") ? new MemoryStorage() : new S3ObjectStorage(s3, store.getBucket());
+                    ImageWorker worker = new ImageWorker(fetcher, new ImageStore(storage, 50_000_000), jdbi);
                     run(worker, downloads, infra, "warm-up", Math.min(images, 1000), 0);
                     double rate = run(worker, downloads, infra, "bench-" + UUID.randomUUID(), images, latencyMs);
                     double bound = concurrency * 1000.0 / latencyMs;
-                    System.out.printf("%nimage worker, %,d images of 64x64 px, origin latency %d ms, %d products in flight%n",
-                            images, latencyMs, concurrency);
+                    System.out.printf("%nimage worker, %,d images of 64x64 px, origin latency %d ms, %d products in flight, store %s%n",
+                            images, latencyMs, concurrency, storeKind);
                     System.out.printf("  bound (concurrency / latency):  %,8.0f images/s%n", bound);
                     System.out.printf("  image worker:                   %,8.0f images/s   ratio %.2f%n", rate, rate / bound);
                 } finally {
@@ -178,6 +185,21 @@ X
                 }
             }
             return 0;
+        }
+
+        /** Bytes in a map: what the worker does without the cost of an object store. */
+        private static final class MemoryStorage implements ObjectStorage {
+            private final Map<String, byte[]> objects = new java.util.concurrent.ConcurrentHashMap<>();
+
+            @Override
+            public boolean exists(String key) {
+                return objects.containsKey(key);
+            }
+
+            @Override
+            public void put(String key, String contentType, byte[] bytes) {
+                objects.put(key, bytes);
+            }
         }
 
         /** As the image pool runs it: one product per task, {@code concurrency} tasks at a time. */

@@ -15,6 +15,7 @@ import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;
 import io.catalogingest.workers.images.ImageWorker;
+import io.catalogingest.workers.images.S3ObjectStorage;
 import io.catalogingest.workers.kafka.ConcurrentStagePool;
 import io.catalogingest.workers.kafka.StagePool;
 import io.catalogingest.workers.kafka.WorkerPool;
@@ -74,7 +75,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     images.getConnectTimeout().toJavaDuration(), images.getReadTimeout().toJavaDuration(),
                     images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
-            ImageStore store = new ImageStore(s3, config.getObjectStore().getBucket(), images.getMaxPixels());
+            ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());
             manage(environment, IMAGES_GROUP, new ConcurrentStagePool(config.getKafka(), IMAGES_GROUP, config.getInstanceId(),
                     new ImageWorker(fetcher, store, jdbi), images.getConsumers(), images.getMaxPollRecords(),
                     images.getConcurrentDownloads(), downloads, retries(images), environment.metrics()));

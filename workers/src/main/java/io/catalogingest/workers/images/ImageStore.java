@@ -8,19 +8,14 @@ import io.catalogingest.workers.core.ImageFormat;
 import io.catalogingest.workers.core.ImageInspector;
 import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.StoredImage;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** Stores image bytes under their SHA-256 content address; bytes already there are not sent again. */
 public final class ImageStore {
-    private final S3Client s3;
-    private final String bucket;
+    private final ObjectStorage storage;
     private final long maxPixels;
 
-    public ImageStore(S3Client s3, String bucket, long maxPixels) {
-        this.s3 = s3;
-        this.bucket = bucket;
+    public ImageStore(ObjectStorage storage, long maxPixels) {
+        this.storage = storage;
         this.maxPixels = maxPixels;
     }
 
@@ -35,20 +30,10 @@ public final class ImageStore {
         }
         String sha256 = sha256(bytes);
         String key = StoredImage.objectKey(sha256, format);
-        if (!exists(key)) {
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType(format.contentType).contentLength((long) bytes.length),
-                    RequestBody.fromBytes(bytes));
+        if (!storage.exists(key)) {
+            storage.put(key, format.contentType, bytes);
         }
         return new StoredImage(position, sourceUrl, sha256, key, format.contentType, bytes.length, d.width(), d.height());
-    }
-
-    private boolean exists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        }
     }
 
     private static String sha256(byte[] bytes) {
