@@ -98,6 +98,25 @@ class UploadFormatsTest {
     }
 
     @Test
+    void aMultipartCsvFileAsCurlSendsIt() throws IOException {
+        String merchant = "m-multipart-csv-" + UUID.randomUUID();
+        String boundary = "----catalog" + UUID.randomUUID();
+        byte[] csv = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("samples", "catalog.csv"));
+        ByteArrayOutputStream form = new ByteArrayOutputStream();
+        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"catalog.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        form.write(csv);
+        form.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+        Pipeline.Reply r = Pipeline.upload(Pipeline.uploadsUrl(), merchantKey(merchant), "multipart/form-data; boundary=" + boundary,
+                form.toByteArray());
+
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.body().path("refusedItems").asInt()).isZero();
+        assertThat(TopicReader.products(merchant)).hasSize(20);
+    }
+
+    @Test
     void duplicateSkusWithinOneUploadAreRefusedAfterTheFirst() {
         String merchant = "m-dup-" + UUID.randomUUID();
         String body = "{\"sku\":\"D\",\"title\":\"first\",\"price\":1,\"currency\":\"EUR\"}\n"

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -22,7 +23,9 @@ import io.catalogingest.ingest.api.ProductRequest;
 final class CsvItemReader implements ItemReader {
     static final String ATTRIBUTE_PREFIX = "attr.";
     private static final List<String> REQUIRED = List.of("sku", "title", "price", "currency");
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS).build();
+    /** The caller owns the body stream: the parser must not close it (the rest is read for the idempotency hash). */
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS)
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
     private final MappingIterator<Map<String, String>> rows;
     private boolean headerChecked;

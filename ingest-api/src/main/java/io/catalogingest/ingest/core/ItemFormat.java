@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The body formats an upload can come in. */
@@ -66,7 +67,9 @@ public enum ItemFormat {
 
     /** A copy of the service's mapper whose parsers enforce {@link #CONSTRAINTS}; make it once. */
     public static ObjectMapper constrained(ObjectMapper mapper) {
-        return mapper.copyWith(JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build());
+        // The caller owns the body stream: parsers must not close it when they reach its end.
+        return mapper.copyWith(JsonFactory.builder().streamReadConstraints(CONSTRAINTS)
+                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build());
     }
 
     /** Opens a reader over the body; {@code json} is a {@link #constrained} mapper. */

@@ -106,9 +106,10 @@ public final class UploadResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Response uploadFile(@Auth Merchant merchant, @FormDataParam("file") FormDataBodyPart file,
-            @HeaderParam("Idempotency-Key") String key, @QueryParam("mode") String mode) {
-        if (file == null) {
+    public Response uploadFile(@Auth Merchant merchant, @FormDataParam("file") InputStream content,
+            @FormDataParam("file") FormDataBodyPart file, @HeaderParam("Idempotency-Key") String key,
+            @QueryParam("mode") String mode) {
+        if (file == null || content == null) {
             return Problem.of(400, "FILE_MISSING", "No file", "send the catalog as the form field 'file'").toResponse();
         }
         String fileName = file.getContentDisposition() == null ? null : file.getContentDisposition().getFileName();
@@ -118,7 +119,7 @@ public final class UploadResource {
         }
         boolean gzip = (fileName != null && fileName.toLowerCase().endsWith(".gz"))
                 || "application/gzip".equals(file.getMediaType().toString());
-        return handle(merchant, new Body(format.get(), gzip, file.getValueAs(InputStream.class)), key, mode);
+        return handle(merchant, new Body(format.get(), gzip, content), key, mode);
     }
 
     private Response handle(Merchant merchant, Body body, String key, String mode) {
