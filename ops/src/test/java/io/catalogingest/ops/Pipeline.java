@@ -15,8 +15,15 @@ import io.catalogingest.devstack.DevStack;
 
 /** The whole pipeline on devstack, started once per test JVM, and a small HTTP client for it. */
 final class Pipeline {
+    static {
+        // Uploads go out with "Connection: close": a server that refuses a body before reading it
+        // all closes the connection, and a reused one would fail the next request of the test.
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static LocalStack stack;
     /** Short retry delays and small limits, so that failure paths finish within a test. */
     static final Map<String, String> WORKER_SETTINGS = Map.of(
@@ -56,7 +63,7 @@ final class Pipeline {
 
     /** The same on a client of the caller's, e.g. a fresh one when the server may drop the connection. */
     static Reply upload(HttpClient client, String url, String apiKey, String contentType, byte[] body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Connection", "close")
                 .header("Authorization", "Bearer " + apiKey).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) {
