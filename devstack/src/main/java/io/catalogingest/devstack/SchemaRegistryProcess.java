@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * under {@link #url()}. Its distribution is unpacked by this module's Maven build.
  */
 public final class SchemaRegistryProcess implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final Process process;
     private final int port;
@@ -38,7 +38,7 @@ public final class SchemaRegistryProcess implements AutoCloseable {
         }
         int port = FreePorts.next();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String command = String.join(" ", java, "-Xmx256m", "-XX:+UseSerialGC",
+        String command = String.join(" ", java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.enabled=false", "-Dquarkus.log.level=WARN",
                 "-jar", "'" + runner + "'");
