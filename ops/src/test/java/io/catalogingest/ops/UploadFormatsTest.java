@@ -83,15 +83,7 @@ class UploadFormatsTest {
     @Test
     void aMultipartFileFieldIsReadByItsTypeOrName() throws IOException {
         String merchant = "m-multipart-" + UUID.randomUUID();
-        String boundary = "----catalog" + UUID.randomUUID();
-        ByteArrayOutputStream form = new ByteArrayOutputStream();
-        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"catalog.ndjson.gz\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        form.write(gzip(NDJSON));
-        form.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-
-        Pipeline.Reply r = Pipeline.upload(Pipeline.uploadsUrl(), merchantKey(merchant), "multipart/form-data; boundary=" + boundary,
-                form.toByteArray());
+        Pipeline.Reply r = uploadFile(merchantKey(merchant), "catalog.ndjson.gz", "application/octet-stream", gzip(NDJSON));
 
         assertThat(r.status()).isEqualTo(202);
         assertThat(sorted(merchant)).extracting(ProductSubmitted::getSku).containsExactly("N-1", "N-2");
@@ -100,16 +92,8 @@ class UploadFormatsTest {
     @Test
     void aMultipartCsvFileAsCurlSendsIt() throws IOException {
         String merchant = "m-multipart-csv-" + UUID.randomUUID();
-        String boundary = "----catalog" + UUID.randomUUID();
         byte[] csv = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("samples", "catalog.csv"));
-        ByteArrayOutputStream form = new ByteArrayOutputStream();
-        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"catalog.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        form.write(csv);
-        form.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-
-        Pipeline.Reply r = Pipeline.upload(Pipeline.uploadsUrl(), merchantKey(merchant), "multipart/form-data; boundary=" + boundary,
-                form.toByteArray());
+        Pipeline.Reply r = uploadFile(merchantKey(merchant), "catalog.csv", "text/csv", csv);
 
         assertThat(r.status()).isEqualTo(202);
         assertThat(r.body().path("refusedItems").asInt()).isZero();
@@ -140,6 +124,17 @@ class UploadFormatsTest {
             assertThat(r.status()).as(sample[0]).isEqualTo(202);
             assertThat(r.body().path("refusedItems").asInt()).as(sample[0]).isZero();
         }
+    }
+
+    /** A multipart form with the catalog as its {@code file} field, as browsers and curl -F send it. */
+    private static Pipeline.Reply uploadFile(String key, String fileName, String contentType, byte[] content) throws IOException {
+        String boundary = "----catalog" + UUID.randomUUID();
+        ByteArrayOutputStream form = new ByteArrayOutputStream();
+        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
+                + "Content-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        form.write(content);
+        form.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return Pipeline.upload(Pipeline.uploadsUrl(), key, "multipart/form-data; boundary=" + boundary, form.toByteArray());
     }
 
     static byte[] gzip(String text) throws IOException {
