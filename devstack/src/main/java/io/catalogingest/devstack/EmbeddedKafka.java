@@ -87,19 +87,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + brokerPort;
     }
 
-    /** Stops the broker but keeps its log directory, so {@link #start()} brings back the same data. */
     public void stop() {
         if (server != null) {
             server.shutdown();
             server.awaitShutdown();
             server = null;
         }
-    }
-
-    public void restart() throws IOException {
-        stop();
-        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        server.startup();
     }
 
     @Override

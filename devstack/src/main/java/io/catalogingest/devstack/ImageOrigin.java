@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A local HTTP origin that serves generated PNG images: {@code GET /images/{name}.png?w=64&h=64}.
  * The same name and size always give the same bytes ({@code &noise=true} fills them with
- * incompressible pixels). A latency, set for the whole origin or per request
- * ({@code &latencyMs=50}), simulates a slow merchant server. Misbehaviour on request:
+ * incompressible pixels). {@code &latencyMs=50} simulates a slow merchant server. Misbehaviour on request:
  * {@code /status/{code}} answers that status, {@code /flaky/{name}.png?failures=N} answers 500 to
  * the first N requests for a name and then the image, {@code /text/{name}} answers HTML, and
  * {@code /redirect?to=URL} (or {@code ?hops=N}, a chain of N redirects to an image) redirects.
@@ -38,8 +36,6 @@ public final class ImageOrigin implements AutoCloseable {
         return t;
     });
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
-    private final AtomicLong requests = new AtomicLong();
-    private volatile Duration latency = Duration.ZERO;
 
     private ImageOrigin(HttpServer server) {
         this.server = server;
@@ -70,14 +66,6 @@ public final class ImageOrigin implements AutoCloseable {
         return baseUrl() + "/images/" + name + ".png";
     }
 
-    public void setLatency(Duration latency) {
-        this.latency = latency;
-    }
-
-    public long requestCount() {
-        return requests.get();
-    }
-
     private final Map<String, AtomicLong> flakyRequests = new ConcurrentHashMap<>();
 
     private void serveFlaky(HttpExchange exchange) throws IOException {
@@ -85,7 +73,6 @@ public final class ImageOrigin implements AutoCloseable {
         long failures = Long.parseLong(query(uri).getOrDefault("failures", "1"));
         long seen = flakyRequests.computeIfAbsent(uri.getPath(), k -> new AtomicLong()).incrementAndGet();
         if (seen <= failures) {
-            requests.incrementAndGet();
             try (exchange) {
                 exchange.sendResponseHeaders(500, -1);
             }
@@ -95,7 +82,6 @@ public final class ImageOrigin implements AutoCloseable {
     }
 
     private void serveStatus(HttpExchange exchange) throws IOException {
-        requests.incrementAndGet();
         try (exchange) {
             exchange.sendResponseHeaders(Integer.parseInt(exchange.getRequestURI().getPath().substring("/status/".length())), -1);
         } catch (NumberFormatException e) {
@@ -104,7 +90,6 @@ public final class ImageOrigin implements AutoCloseable {
     }
 
     private void serveText(HttpExchange exchange) throws IOException {
-        requests.incrementAndGet();
         try (exchange) {
             byte[] body = "<html><body>not an image</body></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "image/png"); // lies, as real origins do
@@ -114,7 +99,6 @@ public final class ImageOrigin implements AutoCloseable {
     }
 
     private void serveRedirect(HttpExchange exchange) throws IOException {
-        requests.incrementAndGet();
         try (exchange) {
             Map<String, String> query = query(exchange.getRequestURI());
             int hops = Integer.parseInt(query.getOrDefault("hops", "0"));
@@ -130,7 +114,6 @@ public final class ImageOrigin implements AutoCloseable {
     }
 
     private void serveImage(HttpExchange exchange, String prefix) throws IOException {
-        requests.incrementAndGet();
         try (exchange) {
             URI uri = exchange.getRequestURI();
             String file = uri.getPath().substring(prefix.length());
@@ -141,7 +124,7 @@ public final class ImageOrigin implements AutoCloseable {
             Map<String, String> query = query(uri);
             int width = Integer.parseInt(query.getOrDefault("w", "64"));
             int height = Integer.parseInt(query.getOrDefault("h", "64"));
-            long delayMs = Long.parseLong(query.getOrDefault("latencyMs", Long.toString(latency.toMillis())));
+            long delayMs = Long.parseLong(query.getOrDefault("latencyMs", "0"));
             if (delayMs > 0) {
                 Thread.sleep(delayMs);
             }
