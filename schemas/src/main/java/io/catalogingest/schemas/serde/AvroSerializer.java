@@ -3,19 +3,27 @@ package io.catalogingest.schemas.serde;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.catalogingest.schemas.Topics;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Writes record values in the Confluent wire format, registering schemas under TopicNameStrategy. */
+/**
+ * Writes record values in the Confluent wire format, registering schemas under TopicNameStrategy.
+ * Writers are made once per schema, not per record: this runs for every record produced.
+ */
 public final class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
     private final SchemaRegistryClient registry;
+    private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
 
     public AvroSerializer(SchemaRegistryClient registry) {
         this.registry = registry;
@@ -32,7 +40,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
-            new SpecificDatumWriter<T>(record.getSchema(), SpecificData.getForSchema(record.getSchema()))
+            writers.computeIfAbsent(record.getSchema(), schema -> new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema)))
                     .write(record, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
