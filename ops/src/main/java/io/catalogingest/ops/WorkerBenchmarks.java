@@ -111,33 +111,37 @@ final class WorkerBenchmarks {
             return 0;
         }
 
-        private double write(CatalogWriter writer, List<ProductSubmitted> products) {
+        /** Work on one batch; each method under test is one of these. */
+        private interface BatchWork {
+            void apply(List<ProductSubmitted> batch) throws Exception;
+        }
+
+        /** Rows per second of {@code work} over the products, batch by batch. */
+        private double rate(List<ProductSubmitted> products, BatchWork work) throws Exception {
             long started = System.nanoTime();
             for (List<ProductSubmitted> b : batches(products, batch)) {
-                writer.process(b);
+                work.apply(b);
             }
             return products.size() / ((System.nanoTime() - started) / 1e9);
         }
 
+        private double write(CatalogWriter writer, List<ProductSubmitted> products) throws Exception {
+            return rate(products, writer::process);
+        }
+
         private double rawCopy(Jdbi jdbi, List<ProductSubmitted> products) throws Exception {
-            long started = System.nanoTime();
-            for (List<ProductSubmitted> b : batches(products, batch)) {
+            return rate(products, b -> {
                 String csv = ProductCopyWriter.csv(b.stream().map(CatalogWriter::row).toList());
                 jdbi.useTransaction(h -> {
                     h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(
                             "COPY products (merchant_id, sku, title, description, price, currency, attributes, upload_id, item_index, "
                                     + "version) FROM STDIN WITH (FORMAT csv)", new StringReader(csv));
                 });
-            }
-            return products.size() / ((System.nanoTime() - started) / 1e9);
+            });
         }
 
-        private double rowByRowUpsert(Jdbi jdbi, List<ProductSubmitted> products) {
-            long started = System.nanoTime();
-            for (List<ProductSubmitted> b : batches(products, batch)) {
-                jdbi.useTransaction(h -> h.attach(ProductDao.class).upsert(b.stream().map(CatalogWriter::row).toList()));
-            }
-            return products.size() / ((System.nanoTime() - started) / 1e9);
+        private double rowByRowUpsert(Jdbi jdbi, List<ProductSubmitted> products) throws Exception {
+            return rate(products, b -> jdbi.useTransaction(h -> h.attach(ProductDao.class).upsert(b.stream().map(CatalogWriter::row).toList())));
         }
     }
 
