@@ -11,5 +11,5 @@ classpath() {
   echo "$1/target/classes:$(cat "$out")"; rm -f "$out"
 }
 INGEST_CP=$(classpath ingest-api)
-OPS_CP=$(classpath ops)
-exec java -cp "$OPS_CP" io.catalogingest.ops.PipelineCtl bench ingest --ingest-classpath "$INGEST_CP" "$@"
+STACK_CP=$(classpath local-stack)
+exec java -cp "$STACK_CP" io.catalogingest.localstack.LocalPipelineCtl bench ingest --ingest-classpath "$INGEST_CP" "$@"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B install -DskipTests
 out=$(mktemp)
-mvn -q -B -pl ops dependency:build-classpath -Dmdep.outputFile="$out" -Dmdep.includeScope=runtime >/dev/null
-OPS_CP="ops/target/classes:$(cat "$out")"; rm -f "$out"
-java -cp "$OPS_CP" io.catalogingest.ops.PipelineCtl bench catalog
-java -cp "$OPS_CP" io.catalogingest.ops.PipelineCtl bench images
+mvn -q -B -pl local-stack dependency:build-classpath -Dmdep.outputFile="$out" -Dmdep.includeScope=runtime >/dev/null
+STACK_CP="local-stack/target/classes:$(cat "$out")"; rm -f "$out"
+java -cp "$STACK_CP" io.catalogingest.localstack.LocalPipelineCtl bench catalog
+java -cp "$STACK_CP" io.catalogingest.localstack.LocalPipelineCtl bench images

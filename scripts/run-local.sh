@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B install -DskipTests
-exec mvn -q -B -pl ops exec:java -Dexec.args="dev $*"
+exec mvn -q -B -pl local-stack exec:java -Dexec.args="dev $*"

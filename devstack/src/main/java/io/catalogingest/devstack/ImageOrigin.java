@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.imageio.ImageIO;
@@ -25,7 +26,8 @@ import com.sun.net.httpserver.HttpServer;
  * The same name and size always give the same bytes ({@code &noise=true} fills them with
  * incompressible pixels). {@code &latencyMs=50} simulates a slow merchant server. Misbehaviour on request:
  * {@code /status/{code}} answers that status, {@code /flaky/{name}.png?failures=N} answers 500 to
- * the first N requests for a name and then the image, {@code /text/{name}} answers HTML, and
+ * the first N requests for a name and then the image, {@code /outage/{name}.png} answers 500 while
+ * {@link #outage} is on, {@code /text/{name}} answers HTML, and
  * {@code /redirect?to=URL} (or {@code ?hops=N}, a chain of N redirects to an image) redirects.
  */
 public final class ImageOrigin implements AutoCloseable {
@@ -50,6 +52,7 @@ public final class ImageOrigin implements AutoCloseable {
         ImageOrigin origin = new ImageOrigin(server);
         server.createContext("/images/", origin::serveImage);
         server.createContext("/flaky/", origin::serveFlaky);
+        server.createContext("/outage/", origin::serveOutage);
         server.createContext("/status/", origin::serveStatus);
         server.createContext("/text/", origin::serveText);
         server.createContext("/redirect", origin::serveRedirect);
@@ -79,6 +82,23 @@ public final class ImageOrigin implements AutoCloseable {
             return;
         }
         serveImage(exchange, "/flaky/");
+    }
+
+    private final AtomicBoolean outage = new AtomicBoolean();
+
+    /** While on, {@code /outage/{name}.png} answers 500; once off, the image. */
+    public void outage(boolean on) {
+        outage.set(on);
+    }
+
+    private void serveOutage(HttpExchange exchange) throws IOException {
+        if (outage.get()) {
+            try (exchange) {
+                exchange.sendResponseHeaders(500, -1);
+            }
+            return;
+        }
+        serveImage(exchange, "/outage/");
     }
 
     private void serveStatus(HttpExchange exchange) throws IOException {

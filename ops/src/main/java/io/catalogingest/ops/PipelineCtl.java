@@ -1,17 +1,35 @@
 package io.catalogingest.ops;
 
+import java.io.File;
+import java.util.Optional;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.PropertiesDefaultProvider;
 
-/** The operator's and merchant's command line. */
+/**
+ * The operator's and merchant's command line. Settings come from flags, then a properties file
+ * ({@code PIPELINECTL_CONFIG}, else {@code ~/.pipelinectl.properties}; keys are option names
+ * without dashes, e.g. {@code bootstrap-servers}), then the services' environment variables.
+ */
 @Command(name = "pipelinectl", mixinStandardHelpOptions = true, version = "pipelinectl 0.1.0",
         description = "Operate the catalog ingest pipeline.",
-        subcommands = {DevCommand.class, MerchantsCommand.class, KeysCommand.class, BenchCommand.class})
+        subcommands = {MerchantsCommand.class, KeysCommand.class, DlqCommand.class, LagCommand.class, TopicsCommand.class,
+                UploadCommand.class})
 public final class PipelineCtl {
     public static void main(String[] args) {
-        int exit = new CommandLine(new PipelineCtl()).execute(args);
-        if (exit != 0) {
-            System.exit(exit);
-        }
+        System.exit(execute(commandLine(), args));
+    }
+
+    /** The command line with every operator command; launchers may add their own before {@link #execute}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new PipelineCtl());
+    }
+
+    /** Runs the command with the config file as defaults for every subcommand; returns the exit code. */
+    public static int execute(CommandLine commandLine, String... args) {
+        File config = Optional.ofNullable(System.getenv("PIPELINECTL_CONFIG")).map(File::new)
+                .orElse(new File(System.getProperty("user.home"), ".pipelinectl.properties"));
+        return commandLine.setDefaultValueProvider(new PropertiesDefaultProvider(config)).execute(args);
     }
 }

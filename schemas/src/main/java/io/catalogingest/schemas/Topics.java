@@ -1,5 +1,6 @@
 package io.catalogingest.schemas;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,8 +19,12 @@ public final class Topics {
     public static final int PRODUCT_PARTITIONS = 6;
     public static final int UPLOAD_PARTITIONS = 3;
 
-    /** A topic and the partitions it is created with. */
-    public record TopicSpec(String name, int partitions) {}
+    /** Work topics keep a week, enough to rebuild after a long outage; dead letters wait four weeks for an operator. */
+    public static final Duration WORK_RETENTION = Duration.ofDays(7);
+    public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(28);
+
+    /** A topic, the partitions it is created with and how long it keeps records. */
+    public record TopicSpec(String name, int partitions, Duration retention) {}
 
     private Topics() {}
 
@@ -42,13 +47,13 @@ public final class Topics {
 
     public static List<TopicSpec> all() {
         return List.of(
-                new TopicSpec(PRODUCTS, PRODUCT_PARTITIONS),
-                new TopicSpec(UPLOADS, UPLOAD_PARTITIONS),
-                new TopicSpec(RESULTS, UPLOAD_PARTITIONS),
-                new TopicSpec(retry(Stage.CATALOG), PRODUCT_PARTITIONS),
-                new TopicSpec(deadLetter(Stage.CATALOG), PRODUCT_PARTITIONS),
-                new TopicSpec(retry(Stage.IMAGES), PRODUCT_PARTITIONS),
-                new TopicSpec(deadLetter(Stage.IMAGES), PRODUCT_PARTITIONS));
+                new TopicSpec(PRODUCTS, PRODUCT_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(UPLOADS, UPLOAD_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(RESULTS, UPLOAD_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(retry(Stage.CATALOG), PRODUCT_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(deadLetter(Stage.CATALOG), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
+                new TopicSpec(retry(Stage.IMAGES), PRODUCT_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(deadLetter(Stage.IMAGES), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION));
     }
 
     /** Products are keyed so that all submissions of one SKU land in one partition, in order. */

@@ -3,6 +3,7 @@ package io.catalogingest.workers;
 import java.util.concurrent.ExecutorService;
 
 import io.catalogingest.common.db.Databases;
+import io.catalogingest.common.kafka.ConsumerGroups;
 import io.catalogingest.common.kafka.KafkaHealthCheck;
 import io.catalogingest.common.storage.ObjectStoreHealthCheck;
 import io.catalogingest.workers.WorkersConfiguration.ImagePoolConfig;
@@ -34,8 +35,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * its own deployment.
  */
 public class WorkersApplication extends Application<WorkersConfiguration> {
-    public static final String CATALOG_GROUP = "catalog-writer";
-    public static final String IMAGES_GROUP = "image-worker";
 
     public static void main(String[] args) throws Exception {
         new WorkersApplication().run(args);
@@ -60,7 +59,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
 
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();
-            manage(environment, CATALOG_GROUP, new StagePool(config.getKafka(), CATALOG_GROUP, config.getInstanceId(),
+            manage(environment, ConsumerGroups.CATALOG_WRITER, new StagePool(config.getKafka(), ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
                     new CatalogWriter(jdbi), catalog.getConsumers(), catalog.getMaxPollRecords(), retries(catalog), environment.metrics()));
         }
         if (config.getImages().isEnabled()) {
@@ -76,7 +75,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
             ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());
-            manage(environment, IMAGES_GROUP, new ConcurrentStagePool(config.getKafka(), IMAGES_GROUP, config.getInstanceId(),
+            manage(environment, ConsumerGroups.IMAGE_WORKER, new ConcurrentStagePool(config.getKafka(), ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
                     new ImageWorker(fetcher, store, jdbi), images.getConsumers(), images.getMaxPollRecords(),
                     images.getConcurrentDownloads(), downloads, retries(images), environment.metrics()));
         }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 /** An RFC 9457 problem document with a stable machine-readable code. */
@@ -22,6 +23,11 @@ public record Problem(String type, String title, int status, String code, String
 
     public Response toResponse() {
         return Response.status(status).type(MEDIA_TYPE).entity(this).build();
+    }
+
+    /** For code that answers by throwing; the exception mapper passes the problem through unchanged. */
+    public WebApplicationException asException() {
+        return new WebApplicationException(toResponse());
     }
 
     /** Why one item of an upload was refused. */

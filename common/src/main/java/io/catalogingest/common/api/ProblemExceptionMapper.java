@@ -11,6 +11,9 @@ public final class ProblemExceptionMapper implements ExceptionMapper<WebApplicat
     @Override
     public Response toResponse(WebApplicationException e) {
         Response original = e.getResponse();
+        if (original.getEntity() instanceof Problem) {
+            return original;
+        }
         Response.StatusType status = original.getStatusInfo();
         String code = status.getReasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
         Response.ResponseBuilder problem = Response.fromResponse(

@@ -3,6 +3,11 @@ package io.catalogingest.status.streams;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.BiPredicate;
+
+import io.catalogingest.schemas.ItemState;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 import io.catalogingest.schemas.UploadProgress;
 import io.dropwizard.lifecycle.Managed;
@@ -43,13 +48,39 @@ public final class StatusStreams implements Managed {
     }
 
     public Optional<UploadProgress> progress(String uploadId) {
+        ReadOnlyKeyValueStore<String, UploadProgress> store = store(StatusTopology.PROGRESS_STORE);
+        try {
+            return Optional.ofNullable(store.get(uploadId));
+        } catch (InvalidStateStoreException e) {
+            throw new NotReadyException(e.getMessage());
+        }
+    }
+
+    /**
+     * Visits the upload's items in index order from {@code fromIndex} until the visitor answers false.
+     */
+    public void items(String uploadId, int fromIndex, BiPredicate<Integer, ItemState> visitor) {
+        ReadOnlyKeyValueStore<String, ItemState> store = store(StatusTopology.ITEMS_STORE);
+        String prefix = StatusTopology.itemPrefix(uploadId);
+        try (KeyValueIterator<String, ItemState> it = store.range(StatusTopology.itemKey(uploadId, fromIndex),
+                StatusTopology.itemKey(uploadId, Integer.MAX_VALUE))) {
+            while (it.hasNext()) {
+                KeyValue<String, ItemState> next = it.next();
+                if (!visitor.test(Integer.parseInt(next.key.substring(prefix.length())), next.value)) {
+                    return;
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw new NotReadyException(e.getMessage());
+        }
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new NotReadyException("status store is " + streams.state());
         }
         try {
-            ReadOnlyKeyValueStore<String, UploadProgress> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    StatusTopology.PROGRESS_STORE, QueryableStoreTypes.keyValueStore()));
-            return Optional.ofNullable(store.get(uploadId));
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw new NotReadyException(e.getMessage());
         }

@@ -43,8 +43,13 @@ public final class StatusTopology {
         return builder.build();
     }
 
+    /** Zero-padded so that a prefix scan of one upload returns its items in index order. */
     static String itemKey(String uploadId, int itemIndex) {
-        return uploadId + "/" + itemIndex;
+        return itemPrefix(uploadId) + String.format("%010d", itemIndex);
+    }
+
+    static String itemPrefix(String uploadId) {
+        return uploadId + "/";
     }
 
     private static final class FoldProcessor implements Processor<String, SpecificRecord, Void, Void> {

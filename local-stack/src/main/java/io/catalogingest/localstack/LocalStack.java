@@ -1,0 +1,201 @@
+package io.catalogingest.localstack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.catalogingest.common.auth.Merchant;
+import io.catalogingest.common.auth.MerchantAuth;
+import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.common.kafka.TopicSetup;
+import io.catalogingest.devstack.DevStack;
+import io.catalogingest.devstack.EmbeddedDatabase;
+import io.catalogingest.devstack.EmbeddedS3;
+import io.catalogingest.ingest.IngestApiApplication;
+import io.catalogingest.status.StatusServiceApplication;
+import io.catalogingest.workers.WorkersApplication;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The whole pipeline in one JVM on devstack infrastructure: the three services with their shipped
+ * configuration files, pointed at the embedded Kafka, registry, PostgreSQL and S3 store.
+ */
+public final class LocalStack implements AutoCloseable {
+    /** HTTP ports of the services; 0 picks free ones (tests), fixed ones suit a local run. */
+    public record Ports(int ingest, int ingestAdmin, int status, int statusAdmin, int workersAdmin) {
+        public static final Ports ANY = new Ports(0, 0, 0, 0, 0);
+        public static final Ports LOCAL = new Ports(8080, 9080, 8082, 9082, 9084);
+    }
+
+    private final DevStack infra;
+    private final List<DropwizardTestSupport<?>> services = new ArrayList<>();
+    private final DropwizardTestSupport<?> ingest;
+    private final DropwizardTestSupport<?> status;
+    private final Map<String, String> workerSettings;
+    private DropwizardTestSupport<?> workers;
+    private final Jdbi jdbi;
+
+    private LocalStack(DevStack infra, Ports ports, Map<String, String> workerSettings) throws Exception {
+        this.infra = infra;
+        TopicSetup.createMissing(kafka(infra), (short) 1);
+        Path stateDir = Files.createTempDirectory(infra.workDir, "status-state");
+        status = start(StatusServiceApplication.class, "status-service", ports.status(), ports.statusAdmin(),
+                Map.of("stateDir", stateDir.toString()));
+        this.workerSettings = workerSettings(infra, workerSettings);
+        workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), this.workerSettings);
+        ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
+                Map.of("statusBaseUrl", statusUrl()));
+        jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
+    }
+
+    public static LocalStack start(DevStack infra, Ports ports) throws Exception {
+        return new LocalStack(infra, ports, Map.of());
+    }
+
+    /** With extra worker settings, e.g. short retry delays for tests. */
+    public static LocalStack start(DevStack infra, Ports ports, Map<String, String> workerSettings) throws Exception {
+        return new LocalStack(infra, ports, workerSettings);
+    }
+
+    /** Workers on this stack's store, allowed to fetch from its loopback image origin. */
+    private static Map<String, String> workerSettings(DevStack infra, Map<String, String> extra) {
+        Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                "objectStore.endpoint", infra.s3Endpoint(),
+                "objectStore.accessKey", EmbeddedS3.ACCESS_KEY,
+                "objectStore.secretKey", EmbeddedS3.SECRET_KEY,
+                "images.allowedPrivateNetworks", "127.0.0.1/32"));
+        settings.putAll(extra);
+        return settings;
+    }
+
+    public static KafkaFactory kafka(DevStack infra) {
+        KafkaFactory kafka = new KafkaFactory();
+        kafka.setBootstrapServers(infra.kafka.bootstrapServers());
+        kafka.setSchemaRegistryUrl(infra.registry.url());
+        return kafka;
+    }
+
+    /** Starts one service from its shipped YAML with overrides. */
+    private <C extends Configuration> DropwizardTestSupport<C> start(Class<? extends Application<C>> app, String name,
+            int port, int adminPort, Map<String, String> extra) throws Exception {
+        return start(app, name, name, port, adminPort, extra);
+    }
+
+    /**
+     * Starts one more ingest-api on this stack with its own settings (tighter limits, another
+     * broker address) and free ports; it stops with the stack. {@code name} must be unique.
+     */
+    public String startExtraIngestApi(String name, Map<String, String> settings) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>(Map.of("statusBaseUrl", statusUrl(), "instanceId", name));
+        all.putAll(settings);
+        return "http://127.0.0.1:" + start(IngestApiApplication.class, "ingest-api", name, 0, 0, all).getLocalPort();
+    }
+
+    private <C extends Configuration> DropwizardTestSupport<C> start(Class<? extends Application<C>> app, String config,
+            String name, int port, int adminPort, Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("database.url", infra.databaseUrl());
+        settings.put("database.user", EmbeddedDatabase.USER);
+        settings.put("database.password", EmbeddedDatabase.PASSWORD);
+        settings.put("kafka.bootstrapServers", infra.kafka.bootstrapServers());
+        settings.put("kafka.schemaRegistryUrl", infra.registry.url());
+        settings.put("server.adminConnectors[0].port", Integer.toString(adminPort));
+        // The embedded broker logs through the same logging set-up as the services.
+        settings.put("logging.loggers.kafka", "WARN");
+        settings.put("logging.loggers.state", "WARN");
+        if (port >= 0) {
+            settings.put("server.applicationConnectors[0].port", Integer.toString(port));
+        }
+        settings.putAll(extra);
+        // Overrides travel as system properties; a prefix per service keeps them apart.
+        ConfigOverride[] overrides = settings.entrySet().stream()
+                .map(e -> ConfigOverride.config(name, e.getKey(), e.getValue())).toArray(ConfigOverride[]::new);
+        DropwizardTestSupport<C> support = new DropwizardTestSupport<>(app, config + ".yml",
+                new SubstitutingSourceProvider(new ResourceConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
+                name, overrides);
+        support.before();
+        services.add(support);
+        return support;
+    }
+
+    public String ingestUrl() {
+        return "http://127.0.0.1:" + ingest.getLocalPort();
+    }
+
+    public String statusUrl() {
+        return "http://127.0.0.1:" + status.getLocalPort();
+    }
+
+    public String adminUrl(String service) {
+        DropwizardTestSupport<?> support = switch (service) {
+            case "ingest-api" -> ingest;
+            case "status-service" -> status;
+            case "workers" -> workers;
+            default -> throw new IllegalArgumentException(service);
+        };
+        return "http://127.0.0.1:" + support.getAdminPort();
+    }
+
+    /** Starts another workers instance (both pools) in this JVM; closing the handle stops it. */
+    public AutoCloseable startExtraWorkers(String instanceId) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>(workerSettings);
+        settings.put("instanceId", instanceId);
+        DropwizardTestSupport<?> extra = start(WorkersApplication.class, "workers", instanceId, -1, 0, settings);
+        return () -> {
+            extra.after();
+            services.remove(extra);
+        };
+    }
+
+    /** Stops the in-process workers, e.g. to let a test run them as a separate process instead. */
+    public synchronized void stopWorkers() {
+        if (workers != null) {
+            workers.after();
+            services.remove(workers);
+            workers = null;
+        }
+    }
+
+    public synchronized void startWorkers() throws Exception {
+        if (workers == null) {
+            workers = start(WorkersApplication.class, "workers", -1, 0, workerSettings);
+        }
+    }
+
+    /** The settings the workers of this stack run with, as Dropwizard overrides. */
+    public Map<String, String> workerSettings() {
+        Map<String, String> all = new LinkedHashMap<>(workerSettings);
+        all.put("database.url", infra.databaseUrl());
+        all.put("database.user", EmbeddedDatabase.USER);
+        all.put("database.password", EmbeddedDatabase.PASSWORD);
+        all.put("kafka.bootstrapServers", infra.kafka.bootstrapServers());
+        all.put("kafka.schemaRegistryUrl", infra.registry.url());
+        return all;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** Creates a merchant with a fresh API key and returns the key. */
+    public String createMerchant(String merchantId, String name) {
+        return MerchantAuth.createMerchantWithKey(jdbi, merchantId, name, Merchant.MERCHANT);
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).after();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.catalogingest.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.RecordHeaders;
+import io.catalogingest.schemas.Stage;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.schemas.serde.SchemaRegistryClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An image origin outage and the operator's way out of it: failed images reach the dead-letter
+ * topic and show FAILED; after the origin is fixed, {@code pipelinectl dlq replay --stage images}
+ * turns them into SUCCEEDED without the catalog stage seeing them again. Along the way: a dry run
+ * changes nothing, an interrupted replay resumes where it stopped and republishes each record
+ * once, and a record replayed too often is refused and reported.
+ */
+class DeadLetterReplayTest {
+    private static final int ITEMS = 6;
+    private static final SchemaRegistryClient REGISTRY = new SchemaRegistryClient(Pipeline.infra().registry.url());
+
+    @AfterEach
+    void originBack() {
+        Pipeline.infra().imageOrigin.outage(false);
+    }
+
+    @Test
+    void replayAfterAnOriginOutageRerunsOnlyTheImageStage() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String merchant = "m-replay-" + run;
+        String key = Pipeline.stack().createMerchant(merchant, "Replay");
+        String group = "replay-test-" + run;
+        Pipeline.infra().imageOrigin.outage(true);
+
+        ArrayNode body = Pipeline.JSON.createArrayNode();
+        for (int i = 0; i < ITEMS; i++) {
+            body.addObject().put("sku", "sku-" + i).put("title", "t").put("price", 1).put("currency", "EUR")
+                    .putArray("images").add(Pipeline.infra().imageOrigin.baseUrl() + "/outage/" + run + "-" + i + ".png");
+        }
+        Pipeline.Reply accepted = Pipeline.upload(key, "application/json", body.toString());
+        assertThat(accepted.status()).isEqualTo(202);
+        String uploadId = accepted.body().path("uploadId").asText();
+        String statusUrl = accepted.body().path("statusUrl").asText();
+
+        JsonNode failed = awaitDone(statusUrl, key, s -> s.path("failed").asInt() == ITEMS);
+        assertThat(failed.path("stages").path("catalog").path("succeeded").asInt()).isEqualTo(ITEMS);
+        assertThat(failed.path("stages").path("images").path("failed").asInt()).isEqualTo(ITEMS);
+        JsonNode failedItems = Pipeline.get(statusUrl + "/items?outcome=FAILED", key).body().path("items");
+        assertThat(failedItems).hasSize(ITEMS);
+        assertThat(failedItems.get(0).path("stage").asText()).isEqualTo("IMAGES");
+        String code = failedItems.get(0).path("code").asText();
+        assertThat(deadLetters(uploadId)).hasSize(ITEMS);
+
+        Cli.Run summary = Cli.withKafka("dlq", "summary", "--stage", "images", "--upload", uploadId);
+        assertThat(summary.out()).contains(ITEMS + " record(s)").contains(code).contains(uploadId);
+        Cli.Run shown = Cli.withKafka("dlq", "show", "--stage", "images", "--upload", uploadId, "--limit", "2");
+        assertThat(shown.out()).contains("2 record(s) shown").contains(RecordHeaders.ORIGIN_OFFSET).contains("sku-");
+
+        // A dry run reports and touches nothing: no offsets for the group, nothing republished.
+        Cli.Run dry = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group, "--dry-run");
+        assertThat(dry.exit()).isZero();
+        assertThat(dry.out()).contains("would replay " + ITEMS + " record(s)");
+        assertThat(committedOffsets(group)).isEmpty();
+        assertThat(replayed(uploadId)).isEmpty();
+
+        // Interrupted half way (--max), still during the outage: those two fail again, replay count 1.
+        Cli.Run firstHalf = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group, "--max", "2");
+        assertThat(firstHalf.exit()).as(firstHalf.out() + firstHalf.err()).isZero();
+        assertThat(firstHalf.out()).contains("replayed 2 record(s)").contains("stopped at --max 2");
+        assertThat(committedOffsets(group)).isNotEmpty();
+        await().atMost(Duration.ofMinutes(1)).until(() -> deadLetters(uploadId).size() == ITEMS + 2);
+
+        // The origin is fixed; the rerun resumes after the first two and refuses their second failures.
+        Pipeline.infra().imageOrigin.outage(false);
+        Cli.Run rest = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group,
+                "--max-replays", "1");
+        assertThat(rest.exit()).as(rest.out() + rest.err()).isEqualTo(3);
+        assertThat(rest.out()).contains("replayed 4 record(s)").contains("2 refused");
+        assertThat(rest.out().lines().filter(l -> l.contains("refused ") && l.contains("(replays 1)"))).hasSize(2);
+
+        // Each dead letter was republished exactly once, with one replay counted.
+        Map<Integer, Long> republishedPerItem = replayed(uploadId).stream()
+                .collect(Collectors.groupingBy(ProductSubmitted::getItemIndex, Collectors.counting()));
+        assertThat(republishedPerItem).hasSize(ITEMS).allSatisfy((item, count) -> assertThat(count).isEqualTo(1L));
+
+        JsonNode done = awaitDone(statusUrl, key, s -> s.path("succeeded").asInt() == ITEMS - 2);
+        assertThat(done.path("failed").asInt()).isEqualTo(2);
+        assertThat(Pipeline.get(statusUrl + "/items?outcome=FAILED", key).body().path("items")).hasSize(2);
+
+        // Replayed images succeeded; the catalog stage processed every item exactly once.
+        List<ItemProcessed> outcomes = outcomes(uploadId);
+        assertThat(outcomes.stream().filter(o -> o.getStage() == Stage.CATALOG)).hasSize(ITEMS);
+        assertThat(outcomes.stream().filter(o -> o.getStage() == Stage.IMAGES && o.getOutcome() == Outcome.SUCCEEDED)).hasSize(ITEMS - 2);
+
+        // Nothing left for this group: a third run finds nothing new.
+        Cli.Run again = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group);
+        assertThat(again.out()).contains("replayed 0 record(s)");
+    }
+
+    private static JsonNode awaitDone(String statusUrl, String key, java.util.function.Predicate<JsonNode> also) {
+        return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Pipeline.get(statusUrl, key).body(), s -> "DONE".equals(s.path("status").asText()) && also.test(s));
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> deadLetters(String uploadId) {
+        return ofUpload(Topics.deadLetter(Stage.IMAGES), uploadId, r -> true);
+    }
+
+    /** Products republished by a replay into the images retry topic. */
+    private static List<ProductSubmitted> replayed(String uploadId) {
+        var products = new AvroDeserializer<>(REGISTRY, ProductSubmitted.class);
+        return ofUpload(Topics.retry(Stage.IMAGES), uploadId,
+                r -> RecordHeaders.number(r.headers(), RecordHeaders.REPLAY_COUNT, 0) == 1
+                        && RecordHeaders.number(r.headers(), RecordHeaders.ATTEMPT, 0) == 1).stream()
+                .map(r -> products.deserialize(r.topic(), r.value())).toList();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> ofUpload(String topic, String uploadId,
+            java.util.function.Predicate<ConsumerRecord<String, byte[]>> filter) {
+        var products = new AvroDeserializer<>(REGISTRY, ProductSubmitted.class);
+        return TopicReader.readCommitted(topic).stream().filter(filter)
+                .filter(r -> products.deserialize(r.topic(), r.value()).getUploadId().equals(uploadId)).toList();
+    }
+
+    private static List<ItemProcessed> outcomes(String uploadId) {
+        var reader = new AvroDeserializer<>(REGISTRY, ItemProcessed.class);
+        return TopicReader.readCommitted(Topics.RESULTS).stream().filter(r -> r.key().equals(uploadId))
+                .map(r -> reader.deserialize(Topics.RESULTS, r.value())).toList();
+    }
+
+    private static Map<?, ?> committedOffsets(String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Pipeline.infra().kafka.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        }
+    }
+}

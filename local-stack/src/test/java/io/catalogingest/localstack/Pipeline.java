@@ -1,0 +1,100 @@
+package io.catalogingest.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.catalogingest.devstack.DevStack;
+
+/** The whole pipeline on devstack, started once per test JVM, and a small HTTP client for it. */
+final class Pipeline {
+    static {
+        // Uploads go out with "Connection: close": a server that refuses a body before reading it
+        // all closes the connection, and a reused one would fail the next request of the test.
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static LocalStack stack;
+    /** Short retry delays and small limits, so that failure paths finish within a test. */
+    static final Map<String, String> WORKER_SETTINGS = Map.of(
+            "catalog.firstRetryDelay", "200ms", "catalog.maxRetryDelay", "1s", "catalog.maxAttempts", "3",
+            "images.firstRetryDelay", "200ms", "images.maxRetryDelay", "1s", "images.maxAttempts", "3",
+            "images.readTimeout", "1s", "images.maxImageSize", "256KiB", "images.maxPixels", "1000000");
+
+    private Pipeline() {}
+
+    static synchronized LocalStack stack() {
+        if (stack == null) {
+            DevStack infra = DevStack.shared();
+            try {
+                stack = LocalStack.start(infra, LocalStack.Ports.ANY, WORKER_SETTINGS);
+            } catch (Exception e) {
+                throw new IllegalStateException("local stack failed to start", e);
+            }
+            infra.closeFirst(stack);
+        }
+        return stack;
+    }
+
+    static DevStack infra() {
+        return DevStack.shared();
+    }
+
+    record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
+
+    static Reply upload(String apiKey, String contentType, String body) {
+        return upload(stack().ingestUrl() + "/v1/uploads", apiKey, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** POSTs raw bytes; extra headers come as name, value pairs. */
+    static Reply upload(String url, String apiKey, String contentType, byte[] body, String... headers) {
+        return upload(HTTP, url, apiKey, contentType, body, headers);
+    }
+
+    /** The same on a client of the caller's, e.g. a fresh one when the server may drop the connection. */
+    static Reply upload(HttpClient client, String url, String apiKey, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Connection", "close")
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(client, request.build());
+    }
+
+    static String uploadsUrl() {
+        return stack().ingestUrl() + "/v1/uploads";
+    }
+
+    static Reply get(String url, String apiKey) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey).GET().build());
+    }
+
+    private static Reply send(HttpRequest request) {
+        return send(HTTP, request);
+    }
+
+    private static Reply send(HttpClient client, HttpRequest request) {
+        try {
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = r.body() == null || r.body().isBlank() || !r.headers().firstValue("Content-Type").orElse("").contains("json")
+                    ? JSON.nullNode() : JSON.readTree(r.body());
+            return new Reply(r.statusCode(), body, r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.catalogingest.localstack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.schemas.serde.SchemaRegistryClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads every committed record of a topic, as raw bytes, up to its end at the time of the call. */
+final class TopicReader {
+    private TopicReader() {}
+
+    private static final SchemaRegistryClient REGISTRY = new SchemaRegistryClient(Pipeline.infra().registry.url());
+
+    /** The committed products of one merchant, in topic order per partition. */
+    static List<ProductSubmitted> products(String merchantId) {
+        var reader = new AvroDeserializer<>(REGISTRY, ProductSubmitted.class);
+        return readCommitted(Topics.PRODUCTS).stream().map(r -> reader.deserialize(Topics.PRODUCTS, r.value()))
+                .filter(p -> p.getMerchantId().equals(merchantId)).toList();
+    }
+
+    /** The committed upload records of one merchant. */
+    static List<UploadAccepted> uploads(String merchantId) {
+        var reader = new AvroDeserializer<>(REGISTRY, UploadAccepted.class);
+        return readCommitted(Topics.UPLOADS).stream().map(r -> reader.deserialize(Topics.UPLOADS, r.value()))
+                .filter(u -> u.getMerchantId().equals(merchantId)).toList();
+    }
+
+    static List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Pipeline.infra().kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}

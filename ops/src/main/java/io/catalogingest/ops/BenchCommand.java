@@ -1,8 +1,0 @@
-package io.catalogingest.ops;
-
-import picocli.CommandLine.Command;
-
-/** Benchmarks that print their own baseline from the same run. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark on embedded infrastructure.",
-        subcommands = {IngestBenchmark.class, WorkerBenchmarks.Catalog.class, WorkerBenchmarks.Images.class})
-final class BenchCommand {}

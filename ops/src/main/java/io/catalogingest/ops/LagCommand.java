@@ -1,0 +1,88 @@
+package io.catalogingest.ops;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.catalogingest.common.kafka.ConsumerGroups;
+import io.catalogingest.ops.lag.GroupLag;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Consumer lag per group and partition, with a drain estimate from the groups' recent throughput. */
+@Command(name = "lag", mixinStandardHelpOptions = true,
+        description = {"Show consumer lag per group and partition, totals, and an estimated drain time.",
+                "Throughput is measured over --sample: committed offsets are read twice."})
+final class LagCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--group", description = "Consumer group (repeatable; default: catalog-writer, image-worker, status-service).")
+    List<String> groups = new ArrayList<>(ConsumerGroups.all());
+
+    @Option(names = "--sample", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How long to measure throughput for the drain estimate (default ${DEFAULT-VALUE}; 0s: skip).")
+    Duration sample;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Admin admin = Admin.create(kafka.factory().common("pipelinectl-lag"))) {
+            Map<String, Map<TopicPartition, Long>> first = committed(admin);
+            long started = System.nanoTime();
+            if (!sample.isZero()) {
+                Thread.sleep(sample.toMillis());
+            }
+            Map<String, Map<TopicPartition, Long>> second = sample.isZero() ? first : committed(admin);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            List<TopicPartition> partitions = second.values().stream().flatMap(m -> m.keySet().stream()).distinct().toList();
+            Map<TopicPartition, Long> ends = endOffsets(admin, partitions);
+            for (String group : groups) {
+                GroupLag lag = GroupLag.of(group, first.get(group), second.get(group), ends, elapsed);
+                lag.print(out);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private Map<String, Map<TopicPartition, Long>> committed(Admin admin) throws Exception {
+        Map<String, Map<TopicPartition, Long>> byGroup = new java.util.LinkedHashMap<>();
+        for (String group : groups) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, Long> plain = new java.util.HashMap<>();
+            offsets.forEach((tp, om) -> {
+                if (om != null) {
+                    plain.put(tp, om.offset());
+                }
+            });
+            byGroup.put(group, plain);
+        }
+        return byGroup;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> partitions) throws Exception {
+        Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS)
+                .forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+}
