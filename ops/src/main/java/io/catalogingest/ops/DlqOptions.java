@@ -33,7 +33,7 @@ final class DlqOptions {
     @Option(names = "--upload", description = "Only this upload's records.")
     String upload;
 
-    @Option(names = "--error-code", description = "Only records with this error code, e.g. IMAGE_HTTP_500.")
+    @Option(names = "--error-code", description = "Only records with this error code, e.g. IMAGE_ORIGIN_ERROR.")
     String errorCode;
 
     @Mixin

@@ -30,6 +30,9 @@ public final class PipelineCtl {
     public static int execute(CommandLine commandLine, String... args) {
         File config = Optional.ofNullable(System.getenv("PIPELINECTL_CONFIG")).map(File::new)
                 .orElse(new File(System.getProperty("user.home"), ".pipelinectl.properties"));
-        return commandLine.setDefaultValueProvider(new PropertiesDefaultProvider(config)).execute(args);
+        if (config.isFile()) {
+            commandLine.setDefaultValueProvider(new PropertiesDefaultProvider(config));
+        }
+        return commandLine.execute(args);
     }
 }
