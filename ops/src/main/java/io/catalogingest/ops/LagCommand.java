@@ -51,11 +51,14 @@ final class LagCommand implements Callable<Integer> {
             }
             Map<String, Map<TopicPartition, Long>> second = sample.isZero() ? first : committed(admin);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            List<TopicPartition> partitions = second.values().stream().flatMap(m -> m.keySet().stream()).distinct().toList();
-            Map<TopicPartition, Long> ends = endOffsets(admin, partitions);
+            List<String> topics = second.values().stream().flatMap(m -> m.keySet().stream()).map(TopicPartition::topic).distinct().toList();
+            List<TopicPartition> partitions = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
+            Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());
+            Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
             for (String group : groups) {
-                GroupLag lag = GroupLag.of(group, first.get(group), second.get(group), ends, elapsed);
-                lag.print(out);
+                // A partition the group never committed on is consumed from its start (auto.offset.reset=earliest).
+                GroupLag.of(group, withStarts(first.get(group), starts), withStarts(second.get(group), starts), ends, elapsed).print(out);
             }
         }
         return ExitCodes.OK;
@@ -77,12 +80,22 @@ final class LagCommand implements Callable<Integer> {
         return byGroup;
     }
 
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> partitions) throws Exception {
-        Map<TopicPartition, Long> ends = new java.util.HashMap<>();
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS)
-                .forEach((tp, info) -> ends.put(tp, info.offset()));
-        return ends;
+    private static Map<TopicPartition, Long> withStarts(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> starts) {
+        Map<TopicPartition, Long> all = new java.util.HashMap<>();
+        starts.forEach((tp, start) -> {
+            if (committed.keySet().stream().anyMatch(c -> c.topic().equals(tp.topic()))) {
+                all.put(tp, committed.getOrDefault(tp, start));
+            }
+        });
+        return all;
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec) throws Exception {
+        Map<TopicPartition, Long> offsets = new java.util.HashMap<>();
+        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS)
+                .forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
     }
 }

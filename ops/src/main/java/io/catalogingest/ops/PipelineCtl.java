@@ -28,8 +28,11 @@ public final class PipelineCtl {
 
     /** Runs the command with the config file as defaults for every subcommand; returns the exit code. */
     public static int execute(CommandLine commandLine, String... args) {
-        File config = Optional.ofNullable(System.getenv("PIPELINECTL_CONFIG")).map(File::new)
-                .orElse(new File(System.getProperty("user.home"), ".pipelinectl.properties"));
+        return execute(commandLine, Optional.ofNullable(System.getenv("PIPELINECTL_CONFIG")).map(File::new)
+                .orElse(new File(System.getProperty("user.home"), ".pipelinectl.properties")), args);
+    }
+
+    static int execute(CommandLine commandLine, File config, String... args) {
         if (config.isFile()) {
             commandLine.setDefaultValueProvider(new PropertiesDefaultProvider(config));
         }

@@ -51,6 +51,27 @@ class CommandLineTest {
         assertThat(err.toString()).contains("--stage").contains("catalog, images");
     }
 
+    @Test
+    void settingsComeFromTheConfigFileUnlessFlagsSayOtherwise(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Path config = dir.resolve("pipelinectl.properties");
+        java.nio.file.Files.writeString(config, "ingest-url=http://127.0.0.1:" + closedPort + "\napi-key=from-file\n");
+        Path catalog = java.nio.file.Files.writeString(dir.resolve("c.json"), "[]");
+        StringWriter err = new StringWriter();
+        int exit = PipelineCtl.execute(PipelineCtl.commandLine().setErr(new PrintWriter(err)), config.toFile(), "upload", catalog.toString());
+        assertThat(exit).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(err.toString()).contains("cannot reach http://127.0.0.1:" + closedPort);
+
+        StringWriter usage = new StringWriter();
+        int missingKey = PipelineCtl.execute(PipelineCtl.commandLine().setErr(new PrintWriter(usage)), dir.resolve("absent").toFile(),
+                "upload", catalog.toString());
+        assertThat(missingKey).isEqualTo(ExitCodes.USAGE);
+        assertThat(usage.toString()).contains("--api-key");
+    }
+
     private static void assertAllHaveHelp(CommandLine command) {
         assertThat(command.getCommandSpec().optionsMap()).as(command.getCommandName()).containsKey("--help");
         command.getSubcommands().values().forEach(CommandLineTest::assertAllHaveHelp);
