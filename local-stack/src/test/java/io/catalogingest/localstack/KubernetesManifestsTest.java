@@ -1,0 +1,188 @@
+package io.catalogingest.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.catalogingest.common.kafka.ConsumerGroups;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.workers.cli.PoolCommand;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes manifests under ops/k8s agree with the services: images and versions, config files
+ * and commands, ports, environment variables, probes, consumer groups, topics and partition bounds.
+ */
+class KubernetesManifestsTest {
+    private static final Path K8S = Path.of("../ops/k8s");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(:-([^}]*))?}");
+    /** Read by the JVM itself, not by the service configuration. */
+    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+    /** The module and config file of each image. */
+    private static final Map<String, String> SERVICES = Map.of("ingest-api", "ingest-api", "status-service", "status-service",
+            "workers", "workers");
+
+    private static final List<JsonNode> resources = new ArrayList<>();
+
+    @BeforeAll
+    static void read() throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        try (Stream<Path> files = Files.list(K8S)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var parser = yaml.getFactory().createParser(file.toFile())) {
+                    yaml.readValues(parser, JsonNode.class).forEachRemaining(resources::add);
+                }
+            }
+        }
+    }
+
+    private static List<JsonNode> kind(String kind) {
+        return resources.stream().filter(r -> r.path("kind").asText().equals(kind)).toList();
+    }
+
+    private static JsonNode named(String kind, String name) {
+        return kind(kind).stream().filter(r -> r.path("metadata").path("name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
+    }
+
+    private static JsonNode container(JsonNode deployment) {
+        return deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    }
+
+    private static Map<String, String> configVariables(String service) throws IOException {
+        String text = Files.readString(Path.of("../" + SERVICES.get(service) + "/src/main/resources/" + service + ".yml"));
+        Map<String, String> variables = new java.util.HashMap<>();
+        Matcher m = VARIABLE.matcher(text);
+        while (m.find()) {
+            variables.put(m.group(1), m.group(2) == null ? null : m.group(3));
+        }
+        return variables;
+    }
+
+    private static String projectVersion() throws IOException {
+        Matcher m = Pattern.compile("<version>([^<]+)</version>").matcher(Files.readString(Path.of("../pom.xml")));
+        assertThat(m.find()).isTrue();
+        return m.group(1).replace("-SNAPSHOT", "");
+    }
+
+    @Test
+    void deploymentsRunTheServicesWithTheirConfigPortsAndEnvironment() throws IOException {
+        assertThat(kind("Deployment")).extracting(d -> d.path("metadata").path("name").asText())
+                .containsExactlyInAnyOrder("ingest-api", "status-service", "catalog-writer", "image-worker");
+        Set<String> configKeys = new HashSet<>();
+        named("ConfigMap", "catalog-ingest-config").path("data").fieldNames().forEachRemaining(configKeys::add);
+        for (JsonNode deployment : kind("Deployment")) {
+            String name = deployment.path("metadata").path("name").asText();
+            JsonNode container = container(deployment);
+            Matcher image = Pattern.compile("ghcr\\.io/catalog-ingest/([a-z-]+):(.+)").matcher(container.path("image").asText());
+            assertThat(image.matches()).as(name).isTrue();
+            String service = image.group(1);
+            assertThat(SERVICES).as(name).containsKey(service);
+            assertThat(image.group(2)).as(name).isEqualTo(projectVersion());
+
+            List<String> args = new ArrayList<>();
+            container.path("args").forEach(a -> args.add(a.asText()));
+            assertThat(args).as(name).hasSize(2);
+            assertThat(args.get(1)).as(name).isEqualTo("/app/" + service + ".yml");
+            Set<String> commands = new HashSet<>(Set.of("server"));
+            if (service.equals("workers")) {
+                Stream.of(PoolCommand.Pool.values()).forEach(p -> commands.add(p.name().toLowerCase(java.util.Locale.ROOT)));
+            }
+            assertThat(commands).as(name).contains(args.get(0));
+
+            Map<String, String> variables = configVariables(service);
+            Map<String, JsonNode> env = new java.util.HashMap<>();
+            container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+            assertThat(env.keySet()).as(name + ": variables the config file does not read")
+                    .allMatch(v -> variables.containsKey(v) || JVM_VARIABLES.contains(v));
+            variables.forEach((v, fallback) -> assertThat(fallback != null || env.containsKey(v)).as(name + " must set " + v).isTrue());
+            assertThat(env.get("BIND_HOST").path("value").asText()).as(name + " listens beyond loopback").isEqualTo("0.0.0.0");
+            env.values().forEach(e -> {
+                JsonNode configRef = e.path("valueFrom").path("configMapKeyRef");
+                if (!configRef.isMissingNode()) {
+                    assertThat(configKeys).as(name).contains(configRef.path("key").asText());
+                }
+                JsonNode secretRef = e.path("valueFrom").path("secretKeyRef");
+                if (!secretRef.isMissingNode()) {
+                    assertThat(secretRef.path("name").asText()).isEqualTo("catalog-ingest-secrets");
+                }
+            });
+
+            Map<String, Integer> ports = new java.util.HashMap<>();
+            container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+            assertThat(ports.get("admin")).as(name).isEqualTo(Integer.valueOf(variables.get("ADMIN_PORT")));
+            if (variables.containsKey("HTTP_PORT")) {
+                assertThat(ports.get("http")).as(name).isEqualTo(Integer.valueOf(variables.get("HTTP_PORT")));
+            } else {
+                assertThat(ports).as(name).doesNotContainKey("http");
+            }
+            assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthcheck");
+            assertThat(container.path("readinessProbe").path("httpGet").path("port").asText()).isEqualTo("admin");
+            assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/ping");
+            assertThat(container.path("livenessProbe").path("httpGet").path("port").asText()).isEqualTo("admin");
+
+            JsonNode labels = deployment.path("spec").path("template").path("metadata").path("labels");
+            assertThat(deployment.path("spec").path("selector").path("matchLabels").fields()).toIterable()
+                    .allMatch(l -> labels.path(l.getKey()).asText().equals(l.getValue().asText()));
+            JsonNode budget = named("PodDisruptionBudget", name);
+            assertThat(budget.path("spec").path("selector").path("matchLabels"))
+                    .isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
+        }
+    }
+
+    @Test
+    void servicesRouteToDeclaredPorts() {
+        for (JsonNode service : kind("Service")) {
+            JsonNode deployment = named("Deployment", service.path("metadata").path("name").asText());
+            List<String> portNames = new ArrayList<>();
+            container(deployment).path("ports").forEach(p -> portNames.add(p.path("name").asText()));
+            service.path("spec").path("ports").forEach(p -> assertThat(portNames).contains(p.path("targetPort").asText()));
+            assertThat(service.path("spec").path("selector")).isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
+        }
+    }
+
+    @Test
+    void workerPoolsScaleOnTheirOwnGroupsLagWithinThePartitionBound() {
+        Map<String, String> groupOfPool = Map.of("catalog", ConsumerGroups.CATALOG_WRITER, "images", ConsumerGroups.IMAGE_WORKER);
+        Map<String, String> consumersVariable = Map.of("catalog", "CATALOG_CONSUMERS", "images", "IMAGE_CONSUMERS");
+        List<JsonNode> scaled = kind("ScaledObject");
+        assertThat(scaled).hasSize(2);
+        for (JsonNode scaler : scaled) {
+            JsonNode deployment = named("Deployment", scaler.path("spec").path("scaleTargetRef").path("name").asText());
+            JsonNode container = container(deployment);
+            String pool = container.path("args").get(0).asText();
+            JsonNode trigger = scaler.path("spec").path("triggers").get(0);
+            assertThat(trigger.path("type").asText()).isEqualTo("kafka");
+            assertThat(trigger.path("metadata").path("consumerGroup").asText()).isEqualTo(groupOfPool.get(pool));
+            String topic = trigger.path("metadata").path("topic").asText();
+            Topics.TopicSpec spec = Topics.all().stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow();
+            assertThat(topic).isEqualTo(Topics.PRODUCTS);
+            List<String> envNames = new ArrayList<>();
+            container.path("env").forEach(e -> envNames.add(e.path("name").asText()));
+            assertThat(envNames).contains(trigger.path("metadata").path("bootstrapServersFromEnv").asText());
+            int consumers = 0;
+            for (JsonNode e : container.path("env")) {
+                if (e.path("name").asText().equals(consumersVariable.get(pool))) {
+                    consumers = e.path("value").asInt();
+                }
+            }
+            assertThat(consumers).as(pool + " consumers per pod").isPositive();
+            assertThat(scaler.path("spec").path("maxReplicaCount").asInt() * consumers)
+                    .as("consumers beyond " + spec.partitions() + " partitions would idle").isLessThanOrEqualTo(spec.partitions());
+        }
+    }
+}
