@@ -56,11 +56,14 @@ final class DevCommand implements Callable<Integer> {
                 Then poll the statusUrl it returns:
                   curl -sS -H 'Authorization: Bearer %s' <statusUrl>
 
+                Or upload and follow it with the client:
+                  ./scripts/pipelinectl upload %s --wait --api-key %s
+
                 """, seconds, stack.ingestUrl(), stack.adminUrl("ingest-api"), stack.statusUrl(),
                 stack.adminUrl("status-service"), stack.adminUrl("workers"), infra.kafka.bootstrapServers(),
                 infra.registry.url(), infra.database.jdbcUrl(), EmbeddedDatabase.USER,
                 EmbeddedDatabase.PASSWORD, infra.s3.endpoint(), infra.imageOrigin.baseUrl(),
-                key, stack.ingestUrl(), key, sample.toAbsolutePath(), key);
+                key, stack.ingestUrl(), key, sample.toAbsolutePath(), key, sample, key);
         stopped.await();
         return 0;
     }
