@@ -13,7 +13,10 @@ import io.catalogingest.ops.lag.GroupLag;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
@@ -29,6 +32,9 @@ import picocli.CommandLine.Spec;
 final class LagCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
+
+    /** Gaps up to this many offsets are read to tell records from transaction markers. */
+    private static final long MARKER_GAP = 10;
 
     @Option(names = "--group", description = "Consumer group (repeatable; default: catalog-writer, image-worker, status-service).")
     List<String> groups = new ArrayList<>(ConsumerGroups.all());
@@ -56,9 +62,13 @@ final class LagCommand implements Callable<Integer> {
                     .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
             Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());
             Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
-            for (String group : groups) {
-                // A partition the group never committed on is consumed from its start (auto.offset.reset=earliest).
-                GroupLag.of(group, withStarts(first.get(group), starts), withStarts(second.get(group), starts), ends, elapsed).print(out);
+            try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readCommitted(), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                for (String group : groups) {
+                    // A partition the group never committed on is consumed from its start (auto.offset.reset=earliest).
+                    Map<TopicPartition, Long> now = withStarts(second.get(group), starts);
+                    GroupLag.of(group, withStarts(first.get(group), starts), now, recordEnds(reader, now, ends), elapsed).print(out);
+                }
             }
         }
         return ExitCodes.OK;
@@ -78,6 +88,44 @@ final class LagCommand implements Callable<Integer> {
             byGroup.put(group, plain);
         }
         return byGroup;
+    }
+
+    private java.util.Properties readCommitted() {
+        java.util.Properties props = kafka.factory().common("pipelinectl-lag");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return props;
+    }
+
+    /**
+     * Transaction markers take offsets too, so a consumer that read everything still sits a marker
+     * or two before the end. Where the gap is small, read it: only records count as lag.
+     */
+    private static Map<TopicPartition, Long> recordEnds(KafkaConsumer<byte[], byte[]> reader, Map<TopicPartition, Long> committed,
+            Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, Long> adjusted = new java.util.HashMap<>(ends);
+        List<TopicPartition> small = committed.entrySet().stream()
+                .filter(e -> ends.containsKey(e.getKey()))
+                .filter(e -> ends.get(e.getKey()) - e.getValue() > 0 && ends.get(e.getKey()) - e.getValue() <= MARKER_GAP)
+                .map(Map.Entry::getKey).toList();
+        if (small.isEmpty()) {
+            return adjusted;
+        }
+        reader.assign(small);
+        small.forEach(tp -> reader.seek(tp, committed.get(tp)));
+        Map<TopicPartition, Long> records = new java.util.HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (small.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+            reader.poll(Duration.ofMillis(200)).forEach(r -> {
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                if (r.offset() < ends.get(tp)) {
+                    records.merge(tp, 1L, Long::sum);
+                }
+            });
+        }
+        small.stream().filter(tp -> reader.position(tp) >= ends.get(tp))
+                .forEach(tp -> adjusted.put(tp, committed.get(tp) + records.getOrDefault(tp, 0L)));
+        return adjusted;
     }
 
     private static Map<TopicPartition, Long> withStarts(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> starts) {

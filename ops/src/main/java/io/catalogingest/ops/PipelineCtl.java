@@ -2,6 +2,8 @@ package io.catalogingest.ops;
 
 import java.io.File;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,10 +34,21 @@ public final class PipelineCtl {
                 .orElse(new File(System.getProperty("user.home"), ".pipelinectl.properties")), args);
     }
 
+    /** A cluster or service that cannot be reached is an outcome with its own exit code, not a crash. */
+    private static int unavailable(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) throws Exception {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                || cause instanceof org.apache.kafka.common.errors.RetriableException || cause instanceof java.io.IOException) {
+            commandLine.getErr().println("unavailable: " + cause);
+            return ExitCodes.UNAVAILABLE;
+        }
+        throw e;
+    }
+
     static int execute(CommandLine commandLine, File config, String... args) {
         if (config.isFile()) {
             commandLine.setDefaultValueProvider(new PropertiesDefaultProvider(config));
         }
-        return commandLine.execute(args);
+        return commandLine.setExecutionExceptionHandler(PipelineCtl::unavailable).execute(args);
     }
 }

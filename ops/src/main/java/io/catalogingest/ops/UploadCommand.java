@@ -142,10 +142,9 @@ final class UploadCommand implements Callable<Integer> {
     private int summary(URI statusUrl, JsonNode status, PrintWriter out) throws Exception {
         int failed = status.path("failed").asInt();
         JsonNode stages = status.path("stages");
-        out.printf("%s: %d item(s), %d succeeded, %d failed (%d refused at upload); catalog %d/%d failed, images %d/%d failed%n",
+        out.printf("%s: %d item(s), %d succeeded, %d failed (%d refused at upload); catalog: %s; images: %s%n",
                 status.path("status").asText(), status.path("totalItems").asInt(), status.path("succeeded").asInt(), failed,
-                status.path("refused").asInt(), stages.path("catalog").path("failed").asInt(), status.path("totalItems").asInt(),
-                stages.path("images").path("failed").asInt(), status.path("totalItems").asInt());
+                status.path("refused").asInt(), stage(stages.path("catalog")), stage(stages.path("images")));
         if (failed > 0) {
             HttpResponse<String> items = get(URI.create(statusUrl + "/items?outcome=FAILED&limit=" + LISTED_FAILURES));
             if (items.statusCode() == 200) {
@@ -159,6 +158,10 @@ final class UploadCommand implements Callable<Integer> {
             }
         }
         return failed == 0 && status.path("status").asText().equals("DONE") ? ExitCodes.OK : ExitCodes.ITEMS_FAILED;
+    }
+
+    private static String stage(JsonNode counts) {
+        return counts.path("succeeded").asInt() + " succeeded, " + counts.path("failed").asInt() + " failed";
     }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {

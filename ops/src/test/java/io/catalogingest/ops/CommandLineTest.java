@@ -72,6 +72,20 @@ class CommandLineTest {
         assertThat(usage.toString()).contains("--api-key");
     }
 
+    @Test
+    void anUnreachableClusterExitsWithTheUnavailableCode() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        StringWriter err = new StringWriter();
+        int exit = PipelineCtl.execute(PipelineCtl.commandLine().setErr(new PrintWriter(err)), Path.of("absent").toFile(), "lag",
+                        "--bootstrap-servers", "127.0.0.1:" + closedPort, "--sample", "0s", "--kafka-property", "default.api.timeout.ms=1000",
+                        "--kafka-property", "request.timeout.ms=500");
+        assertThat(exit).as(err.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(err.toString()).startsWith("unavailable: ");
+    }
+
     private static void assertAllHaveHelp(CommandLine command) {
         assertThat(command.getCommandSpec().optionsMap()).as(command.getCommandName()).containsKey("--help");
         command.getSubcommands().values().forEach(CommandLineTest::assertAllHaveHelp);
