@@ -3,6 +3,7 @@ package io.catalogingest.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,40 @@ class DeadLetterReplayTest {
         // Nothing left for this group: a third run finds nothing new.
         Cli.Run again = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group);
         assertThat(again.out()).contains("replayed 0 record(s)");
+    }
+
+    @Test
+    void aReplayKilledMidwayResumesAndRepublishesEachRecordOnce() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = Pipeline.stack().createMerchant("m-replay-kill-" + run, "Replay");
+        int items = 20;
+        ArrayNode body = Pipeline.JSON.createArrayNode();
+        for (int i = 0; i < items; i++) {
+            body.addObject().put("sku", "sku-" + i).put("title", "t").put("price", 1).put("currency", "EUR")
+                    .putArray("images").add(Pipeline.infra().imageOrigin.baseUrl() + "/status/404?" + run + "-" + i);
+        }
+        Pipeline.Reply accepted = Pipeline.upload(key, "application/json", body.toString());
+        String uploadId = accepted.body().path("uploadId").asText();
+        await().atMost(Duration.ofMinutes(1)).until(() -> deadLetters(uploadId).size() == items);
+
+        // The operator's jar in its own JVM, slowed down, killed without warning half way.
+        String group = "replay-kill-" + run;
+        Process replay = new ProcessBuilder("java", "-jar", Path.of("../ops/target/pipelinectl.jar").toAbsolutePath().toString(),
+                "dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group, "--rate", "8",
+                "--bootstrap-servers", Pipeline.infra().kafka.bootstrapServers(), "--schema-registry", Pipeline.infra().registry.url())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> replayed(uploadId).size() >= 4);
+        replay.destroyForcibly().waitFor();
+        int before = replayed(uploadId).size();
+        assertThat(before).as("killed half way").isBetween(4, items - 1);
+
+        // The rerun refuses the records that failed again after their first replay and finishes the rest.
+        Cli.Run rest = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group,
+                "--max-replays", "1");
+        assertThat(rest.out()).contains("replayed " + (items - before) + " record(s)");
+        Map<Integer, Long> perItem = replayed(uploadId).stream()
+                .collect(Collectors.groupingBy(ProductSubmitted::getItemIndex, Collectors.counting()));
+        assertThat(perItem).hasSize(items).allSatisfy((item, count) -> assertThat(count).isEqualTo(1L));
     }
 
     private static JsonNode awaitDone(String statusUrl, String key, java.util.function.Predicate<JsonNode> also) {
