@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Every topic of the pipeline. Names carry a version so that an incompatible change gets a new
- * topic instead of breaking consumers. Upload and result topics share a partition count so that
- * the status fold sees both record kinds of one upload in the same task (co-partitioning).
+ * topic instead of breaking consumers. Upload, result and cancellation topics share a partition count so that
+ * the status fold sees every record kind of one upload in the same task (co-partitioning).
  */
 public final class Topics {
     /** ProductSubmitted, keyed by merchantId/sku. */
@@ -15,6 +15,11 @@ public final class Topics {
     public static final String UPLOADS = "catalog.uploads.v1";
     /** ItemProcessed, keyed by uploadId. */
     public static final String RESULTS = "catalog.item-results.v1";
+
+    /** UploadCancelled, keyed by uploadId. */
+    public static final String CANCELLATIONS = "catalog.cancellations.v1";
+    /** UploadFinished, keyed by uploadId: what completion webhooks deliver. */
+    public static final String UPLOAD_EVENTS = "catalog.upload-events.v1";
 
     public static final int PRODUCT_PARTITIONS = 6;
     public static final int UPLOAD_PARTITIONS = 3;
@@ -50,6 +55,8 @@ public final class Topics {
                 new TopicSpec(PRODUCTS, PRODUCT_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOADS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(RESULTS, UPLOAD_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(CANCELLATIONS, UPLOAD_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(UPLOAD_EVENTS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(retry(Stage.CATALOG), PRODUCT_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(deadLetter(Stage.CATALOG), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
                 new TopicSpec(retry(Stage.IMAGES), PRODUCT_PARTITIONS, WORK_RETENTION),

@@ -1,6 +1,13 @@
 package io.catalogingest.status;
 
+import java.net.URI;
 import java.util.Properties;
+
+import io.catalogingest.common.db.CancellationDao;
+import io.catalogingest.status.resources.ForwardingFilter;
+import io.catalogingest.status.streams.Cancellations;
+import io.catalogingest.status.streams.InstanceClient;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.db.Databases;
@@ -40,7 +47,12 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
 
         StatusStreams streams = new StatusStreams(StatusTopology.build(config.getKafka().registry()), streamsProperties(config));
         environment.lifecycle().manage(streams);
-        environment.jersey().register(new UploadStatusResource(streams));
+        Cancellations cancellations = new Cancellations(jdbi.onDemand(CancellationDao.class), config.getKafka(),
+                config.getApplicationId() + "-cancellations");
+        environment.lifecycle().manage(new AutoCloseableManager(cancellations));
+        InstanceClient instances = new InstanceClient();
+        environment.jersey().register(new ForwardingFilter(streams, instances));
+        environment.jersey().register(new UploadStatusResource(streams, instances, cancellations, environment.getObjectMapper()));
 
         environment.healthChecks().register("streams", new StreamsHealthCheck(streams));
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
@@ -50,6 +62,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         Properties p = config.getKafka().common(config.getApplicationId());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getApplicationId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.getStateDir());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, StatusStreams.endpoint(URI.create(config.getAdvertisedUrl())));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getStreamThreads());
         // Exactly-once: a state update and its input offset commit together, so nothing counts twice after a crash.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -20,6 +20,18 @@ public class StatusServiceConfiguration extends CatalogConfiguration {
     @JsonProperty
     private int streamThreads = 1;
 
+    /**
+     * How other instances reach this one's REST port (Kafka Streams' application.server): queries
+     * for uploads another instance owns are forwarded there.
+     */
+    @NotEmpty
+    @JsonProperty
+    private String advertisedUrl = "http://127.0.0.1:8082";
+
+    public String getAdvertisedUrl() {
+        return advertisedUrl;
+    }
+
     public String getApplicationId() {
         return applicationId;
     }

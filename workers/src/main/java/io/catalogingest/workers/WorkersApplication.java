@@ -2,6 +2,7 @@ package io.catalogingest.workers;
 
 import java.util.concurrent.ExecutorService;
 
+import io.catalogingest.common.db.CancellationDao;
 import io.catalogingest.common.db.Databases;
 import io.catalogingest.common.kafka.ConsumerGroups;
 import io.catalogingest.common.kafka.KafkaHealthCheck;
@@ -11,6 +12,7 @@ import io.catalogingest.workers.WorkersConfiguration.PoolConfig;
 import io.catalogingest.workers.catalog.CatalogWriter;
 import io.catalogingest.workers.cli.PoolCommand;
 import io.catalogingest.workers.health.PoolHealthCheck;
+import io.catalogingest.workers.core.CancellingHandler;
 import io.catalogingest.workers.core.AddressPolicy;
 import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.images.ImageFetcher;
@@ -56,11 +58,12 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
     public void run(WorkersConfiguration config, Environment environment) {
         ServiceBootstrap.run(environment);
         Jdbi jdbi = Databases.jdbi(environment, config);
+        CancellationDao cancellations = jdbi.onDemand(CancellationDao.class);
 
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();
             manage(environment, ConsumerGroups.CATALOG_WRITER, new StagePool(config.getKafka(), ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
-                    new CatalogWriter(jdbi), catalog.getConsumers(), catalog.getMaxPollRecords(), retries(catalog), environment.metrics()));
+                    new CancellingHandler(new CatalogWriter(jdbi), cancellations::cancelled), catalog.getConsumers(), catalog.getMaxPollRecords(), retries(catalog), environment.metrics()));
         }
         if (config.getImages().isEnabled()) {
             ImagePoolConfig images = config.getImages();
@@ -76,7 +79,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
             ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());
             manage(environment, ConsumerGroups.IMAGE_WORKER, new ConcurrentStagePool(config.getKafka(), ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
-                    new ImageWorker(fetcher, store, jdbi), images.getConsumers(), images.getMaxPollRecords(),
+                    new CancellingHandler(new ImageWorker(fetcher, store, jdbi), cancellations::cancelled), images.getConsumers(), images.getMaxPollRecords(),
                     images.getConcurrentDownloads(), downloads, retries(images), environment.metrics()));
         }
 

@@ -1,11 +1,14 @@
 package io.catalogingest.status.core;
 
 import java.time.Instant;
+import java.util.Optional;
 
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ItemState;
 import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.UploadCancelled;
+import io.catalogingest.schemas.UploadFinished;
 import io.catalogingest.schemas.UploadProgress;
 
 /**
@@ -29,15 +32,45 @@ public final class ProgressFold {
         return withCompletion(next, accepted.getAcceptedAt());
     }
 
-    /** The item's state after this outcome: the outcome replaces the stage's earlier one. */
+    public static UploadProgress cancelled(UploadProgress current, UploadCancelled cancelled) {
+        if (current.getCancelledAt() != null) {
+            return current;
+        }
+        return UploadProgress.newBuilder(current).setMerchantId(cancelled.getMerchantId())
+                .setCancelledAt(cancelled.getCancelledAt()).build();
+    }
+
+    /**
+     * The item's state after this outcome: it replaces the stage's earlier one unless that one was
+     * processed later (records of one item can arrive out of order, e.g. across a rebalance).
+     */
     public static ItemState merge(ItemState before, ItemProcessed outcome) {
         ItemState.Builder next = before == null ? ItemState.newBuilder() : ItemState.newBuilder(before);
         switch (outcome.getStage()) {
-            case CATALOG -> next.setCatalog(outcome);
-            case IMAGES -> next.setImages(outcome);
-            case VALIDATION -> next.setValidation(outcome);
+            case CATALOG -> next.setCatalog(latest(next.getCatalog(), outcome));
+            case IMAGES -> next.setImages(latest(next.getImages(), outcome));
+            case VALIDATION -> next.setValidation(latest(next.getValidation(), outcome));
         }
         return next.build();
+    }
+
+    private static ItemProcessed latest(ItemProcessed known, ItemProcessed arrived) {
+        return known != null && known.getProcessedAt().isAfter(arrived.getProcessedAt()) ? known : arrived;
+    }
+
+    /** The event for the webhooks when this change finished the upload (DONE or CANCELLED), once. */
+    public static Optional<UploadFinished> finished(UploadProgress before, UploadProgress after) {
+        UploadStatus was = UploadStatus.of(before);
+        UploadStatus is = UploadStatus.of(after);
+        if (was == is || !is.isFinal() || was.isFinal() || after.getMerchantId() == null) {
+            return Optional.empty();
+        }
+        Instant at = is == UploadStatus.CANCELLED ? after.getCancelledAt() : after.getCompletedAt();
+        return Optional.of(UploadFinished.newBuilder()
+                .setEventId(after.getUploadId() + ":" + is.name().toLowerCase(java.util.Locale.ROOT))
+                .setUploadId(after.getUploadId()).setMerchantId(after.getMerchantId()).setStatus(is.name())
+                .setTotalItems(after.getTotalItems() == null ? 0 : after.getTotalItems())
+                .setSucceeded(after.getSucceeded()).setFailed(after.getFailed()).setFinishedAt(at).build());
     }
 
     /** Moves the counts from the item's old state to its new one. */

@@ -4,13 +4,21 @@ import io.catalogingest.schemas.UploadProgress;
 
 /** The lifecycle merchants see, as in Amazon's Feeds API and Shopify's bulk operations. */
 public enum UploadStatus {
-    IN_QUEUE, IN_PROGRESS, DONE;
+    IN_QUEUE, IN_PROGRESS, DONE, CANCELLED;
 
     public static UploadStatus of(UploadProgress p) {
+        if (p.getCancelledAt() != null) {
+            return CANCELLED;
+        }
         if (p.getCompletedAt() != null) {
             return DONE;
         }
         int reported = p.getCatalogSucceeded() + p.getCatalogFailed() + p.getImagesSucceeded() + p.getImagesFailed();
         return reported == 0 ? IN_QUEUE : IN_PROGRESS;
+    }
+
+    /** Nothing more happens to the upload; merchants stop polling. */
+    public boolean isFinal() {
+        return this == DONE || this == CANCELLED;
     }
 }

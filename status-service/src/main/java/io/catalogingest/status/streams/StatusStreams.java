@@ -1,24 +1,35 @@
 package io.catalogingest.status.streams;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 import io.catalogingest.schemas.ItemState;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-
 import io.catalogingest.schemas.UploadProgress;
 import io.dropwizard.lifecycle.Managed;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Runs the status topology and answers reads from its local state store. */
+/**
+ * Runs the status topology and answers reads from this instance's state stores; says which
+ * instance owns an upload, so that queries for others' uploads can be forwarded.
+ */
 public final class StatusStreams implements Managed {
     /** The store cannot answer right now (starting, restoring or rebalancing); ask again shortly. */
     public static final class NotReadyException extends RuntimeException {
@@ -27,10 +38,29 @@ public final class StatusStreams implements Managed {
         }
     }
 
+    /** Who answers for an upload: this instance, another one (its base URL), or nobody known yet. */
+    public sealed interface Owner {
+        record Local() implements Owner {}
+
+        record Remote(URI baseUrl) implements Owner {}
+
+        record Unknown() implements Owner {}
+    }
+
+    /** One entry of a merchant's upload list; {@code position} orders newest first and is the cursor. */
+    public record ListedUpload(String position, UploadProgress progress) {}
+
     private final KafkaStreams streams;
+    private final HostInfo self;
 
     public StatusStreams(Topology topology, Properties props) {
+        this.self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         this.streams = new KafkaStreams(topology, props);
+    }
+
+    /** The {@code host:port} Kafka Streams advertises for a base URL. */
+    public static String endpoint(URI advertisedUrl) {
+        return advertisedUrl.getHost() + ":" + advertisedUrl.getPort();
     }
 
     @Override
@@ -47,29 +77,88 @@ public final class StatusStreams implements Managed {
         return streams.state();
     }
 
+    public Owner ownerOf(String uploadId) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return new Owner.Unknown();
+        }
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(StatusTopology.PROGRESS_STORE, uploadId, Serdes.String().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return new Owner.Unknown();
+        }
+        HostInfo active = metadata.activeHost();
+        return active.equals(self) ? new Owner.Local() : new Owner.Remote(baseUrl(active));
+    }
+
+    /** Every other instance of this application, for queries that span all uploads of a merchant. */
+    public List<URI> otherInstances() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw new NotReadyException("status store is " + streams.state());
+        }
+        List<URI> others = new ArrayList<>();
+        for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
+            if (!m.hostInfo().equals(self)) {
+                others.add(baseUrl(m.hostInfo()));
+            }
+        }
+        return others;
+    }
+
+    private static URI baseUrl(HostInfo host) {
+        return URI.create("http://" + host.host() + ":" + host.port());
+    }
+
     public Optional<UploadProgress> progress(String uploadId) {
         ReadOnlyKeyValueStore<String, UploadProgress> store = store(StatusTopology.PROGRESS_STORE);
-        try {
-            return Optional.ofNullable(store.get(uploadId));
-        } catch (InvalidStateStoreException e) {
-            throw new NotReadyException(e.getMessage());
-        }
+        return read(() -> Optional.ofNullable(store.get(uploadId)));
+    }
+
+    /** Visits the upload's items in index order from {@code fromIndex} until the visitor answers false. */
+    public void items(String uploadId, int fromIndex, BiPredicate<Integer, ItemState> visitor) {
+        ReadOnlyKeyValueStore<String, ItemState> store = store(StatusTopology.ITEMS_STORE);
+        int prefix = StatusTopology.itemPrefix(uploadId).length();
+        read(() -> {
+            try (KeyValueIterator<String, ItemState> it = store.range(StatusTopology.itemKey(uploadId, fromIndex),
+                    StatusTopology.itemKey(uploadId, Integer.MAX_VALUE))) {
+                while (it.hasNext()) {
+                    KeyValue<String, ItemState> next = it.next();
+                    if (!visitor.test(Integer.parseInt(next.key.substring(prefix)), next.value)) {
+                        break;
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     /**
-     * Visits the upload's items in index order from {@code fromIndex} until the visitor answers false.
+     * Up to {@code limit} of the merchant's uploads held by this instance, newest first, after the
+     * cursor position, that pass the filter.
      */
-    public void items(String uploadId, int fromIndex, BiPredicate<Integer, ItemState> visitor) {
-        ReadOnlyKeyValueStore<String, ItemState> store = store(StatusTopology.ITEMS_STORE);
-        String prefix = StatusTopology.itemPrefix(uploadId);
-        try (KeyValueIterator<String, ItemState> it = store.range(StatusTopology.itemKey(uploadId, fromIndex),
-                StatusTopology.itemKey(uploadId, Integer.MAX_VALUE))) {
-            while (it.hasNext()) {
-                KeyValue<String, ItemState> next = it.next();
-                if (!visitor.test(Integer.parseInt(next.key.substring(prefix.length())), next.value)) {
-                    return;
+    public List<ListedUpload> merchantUploads(String merchantId, String after, int limit, Predicate<UploadProgress> filter) {
+        ReadOnlyKeyValueStore<String, String> index = store(StatusTopology.MERCHANT_UPLOADS_STORE);
+        ReadOnlyKeyValueStore<String, UploadProgress> progress = store(StatusTopology.PROGRESS_STORE);
+        String prefix = StatusTopology.merchantPrefix(merchantId);
+        String from = after == null ? prefix : prefix + after + "\u0000";
+        return read(() -> {
+            List<ListedUpload> page = new ArrayList<>();
+            // Every local partition's index, merged by key: the composite store concatenates partitions.
+            try (KeyValueIterator<String, String> it = index.range(from, prefix + "\uffff")) {
+                while (it.hasNext()) {
+                    KeyValue<String, String> next = it.next();
+                    UploadProgress p = progress.get(next.value);
+                    if (p != null && filter.test(p)) {
+                        page.add(new ListedUpload(next.key.substring(prefix.length()), p));
+                    }
                 }
             }
+            page.sort(java.util.Comparator.comparing(ListedUpload::position));
+            return page.size() > limit ? List.copyOf(page.subList(0, limit)) : page;
+        });
+    }
+
+    private <T> T read(java.util.function.Supplier<T> query) {
+        try {
+            return query.get();
         } catch (InvalidStateStoreException e) {
             throw new NotReadyException(e.getMessage());
         }

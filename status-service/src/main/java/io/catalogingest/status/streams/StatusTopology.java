@@ -6,15 +6,19 @@ import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ItemState;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.UploadCancelled;
+import io.catalogingest.schemas.UploadFinished;
 import io.catalogingest.schemas.UploadProgress;
 import io.catalogingest.schemas.serde.AvroSerdes;
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
+import io.catalogingest.status.core.ListPosition;
 import io.catalogingest.status.core.ProgressFold;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,13 +26,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The status fold: UploadAccepted and ItemProcessed records, both keyed by upload id and so
- * co-partitioned, go through one processor that keeps the latest outcome per (upload, item, stage)
- * and the per-upload counts. Both stores are changelogged, so state survives restarts.
+ * The status fold: UploadAccepted, ItemProcessed and UploadCancelled records, all keyed by upload
+ * id and so co-partitioned, go through one processor that keeps the latest outcome per (upload,
+ * item, stage), the per-upload counts and a per-merchant index of uploads, newest first. When an
+ * upload finishes it emits one UploadFinished event for the webhooks. Every store is changelogged,
+ * so state survives restarts; exactly-once processing keeps store, event and offsets in step.
  */
 public final class StatusTopology {
     public static final String PROGRESS_STORE = "upload-progress";
     public static final String ITEMS_STORE = "item-states";
+    public static final String MERCHANT_UPLOADS_STORE = "merchant-uploads";
 
     private StatusTopology() {}
 
@@ -38,12 +45,16 @@ public final class StatusTopology {
                 Serdes.String(), AvroSerdes.of(registry, UploadProgress.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE),
                 Serdes.String(), AvroSerdes.of(registry, ItemState.class)));
-        builder.stream(List.of(Topics.UPLOADS, Topics.RESULTS), Consumed.with(Serdes.String(), AvroSerdes.anyRecord(registry)))
-                .process(FoldProcessor::new, PROGRESS_STORE, ITEMS_STORE);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MERCHANT_UPLOADS_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.stream(List.of(Topics.UPLOADS, Topics.RESULTS, Topics.CANCELLATIONS),
+                        Consumed.with(Serdes.String(), AvroSerdes.anyRecord(registry)))
+                .process(FoldProcessor::new, PROGRESS_STORE, ITEMS_STORE, MERCHANT_UPLOADS_STORE)
+                .to(Topics.UPLOAD_EVENTS, Produced.with(Serdes.String(), AvroSerdes.of(registry, UploadFinished.class)));
         return builder.build();
     }
 
-    /** Zero-padded so that a prefix scan of one upload returns its items in index order. */
+    /** Zero-padded so that a range scan of one upload returns its items in index order. */
     static String itemKey(String uploadId, int itemIndex) {
         return itemPrefix(uploadId) + String.format("%010d", itemIndex);
     }
@@ -52,33 +63,54 @@ public final class StatusTopology {
         return uploadId + "/";
     }
 
-    private static final class FoldProcessor implements Processor<String, SpecificRecord, Void, Void> {
+    /** Newest first within a merchant. */
+    static String merchantUploadKey(String merchantId, java.time.Instant acceptedAt, String uploadId) {
+        return merchantPrefix(merchantId) + ListPosition.of(acceptedAt, uploadId);
+    }
+
+    static String merchantPrefix(String merchantId) {
+        return merchantId + "/";
+    }
+
+    private static final class FoldProcessor implements Processor<String, SpecificRecord, String, UploadFinished> {
+        private ProcessorContext<String, UploadFinished> context;
         private KeyValueStore<String, UploadProgress> progress;
         private KeyValueStore<String, ItemState> items;
+        private KeyValueStore<String, String> merchantUploads;
 
         @Override
-        public void init(ProcessorContext<Void, Void> context) {
+        public void init(ProcessorContext<String, UploadFinished> context) {
+            this.context = context;
             progress = context.getStateStore(PROGRESS_STORE);
             items = context.getStateStore(ITEMS_STORE);
+            merchantUploads = context.getStateStore(MERCHANT_UPLOADS_STORE);
         }
 
         @Override
         public void process(Record<String, SpecificRecord> record) {
             String uploadId = record.key();
-            UploadProgress current = progress.get(uploadId);
-            if (current == null) {
-                current = ProgressFold.empty(uploadId);
-            }
+            UploadProgress before = progress.get(uploadId);
+            UploadProgress current = before == null ? ProgressFold.empty(uploadId) : before;
+            UploadProgress after = current;
             if (record.value() instanceof UploadAccepted accepted) {
-                progress.put(uploadId, ProgressFold.accepted(current, accepted));
+                after = ProgressFold.accepted(current, accepted);
+                merchantUploads.put(merchantUploadKey(accepted.getMerchantId(), accepted.getAcceptedAt(), uploadId),
+                        uploadId);
+            } else if (record.value() instanceof UploadCancelled cancelled) {
+                after = ProgressFold.cancelled(current, cancelled);
             } else if (record.value() instanceof ItemProcessed outcome) {
                 String key = itemKey(uploadId, outcome.getItemIndex());
-                ItemState before = items.get(key);
-                ItemState after = ProgressFold.merge(before, outcome);
-                if (!after.equals(before)) {
-                    items.put(key, after);
-                    progress.put(uploadId, ProgressFold.itemChanged(current, before, after, outcome.getProcessedAt()));
+                ItemState was = items.get(key);
+                ItemState is = ProgressFold.merge(was, outcome);
+                if (!is.equals(was)) {
+                    items.put(key, is);
+                    after = ProgressFold.itemChanged(current, was, is, outcome.getProcessedAt());
                 }
+            }
+            if (!after.equals(before)) {
+                progress.put(uploadId, after);
+                ProgressFold.finished(current, after)
+                        .ifPresent(event -> context.forward(new Record<>(uploadId, event, record.timestamp())));
             }
         }
     }

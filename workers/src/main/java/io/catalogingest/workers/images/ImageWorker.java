@@ -63,7 +63,7 @@ public final class ImageWorker implements StageHandler {
             }
         });
         return done.stream()
-                .map(p -> new ItemOutcome(p.product(), p.failure()))
+                .map(p -> p.failure() == null ? ItemOutcome.applied(p.product()) : ItemOutcome.failed(p.product(), p.failure()))
                 .toList();
     }
 

@@ -47,6 +47,7 @@ final class OutcomeRouter implements AutoCloseable {
     private final Meter failed;
     private final Meter retried;
     private final Meter deadLettered;
+    private final Meter cancelled;
 
     OutcomeRouter(KafkaFactory kafka, Stage stage, String clientId, RetryPolicy retryPolicy, MetricRegistry metrics,
             String metricPrefix) {
@@ -61,6 +62,7 @@ final class OutcomeRouter implements AutoCloseable {
         this.failed = metrics.meter(MetricRegistry.name(metricPrefix, "failed"));
         this.retried = metrics.meter(MetricRegistry.name(metricPrefix, "retried"));
         this.deadLettered = metrics.meter(MetricRegistry.name(metricPrefix, "dead-lettered"));
+        this.cancelled = metrics.meter(MetricRegistry.name(metricPrefix, "cancelled"));
     }
 
     /** The record's product; throws for a value that cannot be read (route it with {@link #unreadable}). */
@@ -77,6 +79,10 @@ final class OutcomeRouter implements AutoCloseable {
     List<Future<RecordMetadata>> route(ConsumerRecord<String, byte[]> record, ItemOutcome outcome) {
         ProductSubmitted product = outcome.product();
         int attempt = attemptOf(record);
+        if (outcome.cancelled()) {
+            cancelled.mark();
+            return List.of();
+        }
         if (outcome.succeeded()) {
             succeeded.mark();
             return List.of(publishOutcome(Outcomes.succeeded(product, stage, attempt)));
