@@ -157,6 +157,37 @@ public final class LocalStack implements AutoCloseable {
         };
     }
 
+    /** A status-service instance started beside the stack's own; closing it stops the instance. */
+    public interface StatusInstance extends AutoCloseable {
+        String url();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts another status-service instance in this JVM. Instances with the same application id
+     * share the partitions (and forward to each other); {@code port} must be free and fixed,
+     * because instances advertise it to each other before they listen.
+     */
+    public StatusInstance startExtraStatus(String name, String applicationId, int port, Path stateDir) throws Exception {
+        String url = "http://127.0.0.1:" + port;
+        DropwizardTestSupport<?> extra = start(StatusServiceApplication.class, "status-service", name, port, 0,
+                Map.of("applicationId", applicationId, "stateDir", stateDir.toString(), "advertisedUrl", url));
+        return new StatusInstance() {
+            @Override
+            public String url() {
+                return url;
+            }
+
+            @Override
+            public void close() {
+                extra.after();
+                services.remove(extra);
+            }
+        };
+    }
+
     /** Stops the in-process workers, e.g. to let a test run them as a separate process instead. */
     public synchronized void stopWorkers() {
         if (workers != null) {

@@ -76,8 +76,17 @@ final class Pipeline {
         return stack().ingestUrl() + "/v1/uploads";
     }
 
-    static Reply get(String url, String apiKey) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey).GET().build());
+    static Reply get(String url, String apiKey, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
+    static Reply post(String url, String apiKey) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     private static Reply send(HttpRequest request) {
