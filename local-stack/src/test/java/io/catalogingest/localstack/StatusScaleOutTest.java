@@ -1,0 +1,158 @@
+package io.catalogingest.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Status-service instances beside the stack's own, fed by the same topics: restarted mid-upload
+ * they end with exact counts (state restored from the changelog); two of them answer every query
+ * alike, forwarding to the owner; during a rebalance they answer right or 503, never wrong.
+ */
+class StatusScaleOutTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Pipeline.Reply upload(String key, String run, int items) {
+        ArrayNode body = Pipeline.JSON.createArrayNode();
+        for (int i = 0; i < items; i++) {
+            body.addObject().put("sku", run + "-" + i).put("title", "t").put("price", 1).put("currency", "EUR")
+                    .putArray("images").add(Pipeline.infra().imageOrigin.imageUrl(run + "-" + (i % 7)));
+        }
+        return Pipeline.upload(key, "application/json", body.toString());
+    }
+
+    private static JsonNode awaitDone(String url, String key) {
+        return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Pipeline.get(url, key).body(), s -> "DONE".equals(s.path("status").asText()));
+    }
+
+    @Test
+    void aRestartedInstanceRestoresItsStateAndEndsWithExactCounts() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = Pipeline.stack().createMerchant("m-restart-" + run, "Restart");
+        String appId = "status-restart-" + run;
+        int port = freePort();
+        LocalStack.StatusInstance first = Pipeline.stack().startExtraStatus("status-r1-" + run, appId, port, dir.resolve("first"));
+        String uploadId;
+        String path;
+        try {
+            Pipeline.Reply accepted = upload(key, run, 600);
+            uploadId = accepted.body().path("uploadId").asText();
+            path = "/v1/uploads/" + uploadId;
+            JsonNode midway = await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> Pipeline.get(first.url() + path, key).body(), s -> s.path("succeeded").asInt() > 0);
+            assertThat(midway.path("status").asText()).isEqualTo("IN_PROGRESS");
+        } finally {
+            first.close();
+        }
+        // A new, empty state directory: everything comes back from the changelog topics.
+        LocalStack.StatusInstance second = Pipeline.stack().startExtraStatus("status-r2-" + run, appId, port, dir.resolve("second"));
+        try {
+            JsonNode done = awaitDone(second.url() + path, key);
+            assertThat(done.path("succeeded").asInt()).isEqualTo(600);
+            assertThat(done.path("failed").asInt()).isZero();
+            assertThat(done).isEqualTo(awaitDone(Pipeline.stack().statusUrl() + path, key));
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void instancesAnswerAlikeAndNeverWrongDuringARebalance() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = Pipeline.stack().createMerchant("m-scale-" + run, "Scale");
+        Map<String, JsonNode> truth = new LinkedHashMap<>();
+        for (int u = 0; u < 4; u++) {
+            String id = upload(key, run + "-" + u, 20).body().path("uploadId").asText();
+            truth.put(id, null);
+        }
+        for (String id : truth.keySet()) {
+            truth.put(id, awaitDone(Pipeline.stack().statusUrl() + "/v1/uploads/" + id, key));
+        }
+
+        String appId = "status-scale-" + run;
+        LocalStack.StatusInstance one = Pipeline.stack().startExtraStatus("status-s1-" + run, appId, freePort(), dir.resolve("one"));
+        LocalStack.StatusInstance two = Pipeline.stack().startExtraStatus("status-s2-" + run, appId, freePort(), dir.resolve("two"));
+        LocalStack.StatusInstance three = null;
+        try {
+            awaitAllAnswer(List.of(one, two), truth.keySet(), key);
+            for (String id : truth.keySet()) {
+                Pipeline.Reply a = Pipeline.get(one.url() + "/v1/uploads/" + id, key);
+                Pipeline.Reply b = Pipeline.get(two.url() + "/v1/uploads/" + id, key);
+                assertThat(a.body()).isEqualTo(truth.get(id)).isEqualTo(b.body());
+                assertThat(a.raw().headers().firstValue("ETag")).isEqualTo(b.raw().headers().firstValue("ETag"));
+                assertThat(Pipeline.get(one.url() + "/v1/uploads/" + id + "/report", key).raw().body())
+                        .isEqualTo(Pipeline.get(two.url() + "/v1/uploads/" + id + "/report", key).raw().body());
+            }
+            JsonNode listOne = Pipeline.get(one.url() + "/v1/uploads", key).body();
+            assertThat(listOne).isEqualTo(Pipeline.get(two.url() + "/v1/uploads", key).body());
+            assertThat(listOne.path("uploads")).extracting(u -> u.path("uploadId").asText())
+                    .containsExactlyInAnyOrderElementsOf(truth.keySet());
+
+            // Rebalance twice while a client keeps asking: one instance leaves, another joins.
+            AtomicBoolean polling = new AtomicBoolean(true);
+            ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+            List<Integer> codes = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread client = new Thread(() -> {
+                while (polling.get()) {
+                    for (String id : truth.keySet()) {
+                        Pipeline.Reply r = Pipeline.get(one.url() + "/v1/uploads/" + id, key);
+                        codes.add(r.status());
+                        if (r.status() == 200 && !r.body().equals(truth.get(id)) || r.status() != 200 && r.status() != 503) {
+                            wrong.add(r.status() + " " + r.body());
+                        }
+                    }
+                }
+            });
+            client.start();
+            two.close();
+            three = Pipeline.stack().startExtraStatus("status-s3-" + run, appId, freePort(), dir.resolve("three"));
+            awaitAllAnswer(List.of(one, three), truth.keySet(), key);
+            polling.set(false);
+            client.join();
+            assertThat(wrong).isEmpty();
+            assertThat(codes).contains(200);
+        } finally {
+            one.close();
+            if (three != null) {
+                three.close();
+            }
+        }
+    }
+
+    private static void awaitAllAnswer(List<LocalStack.StatusInstance> instances, Iterable<String> ids, String key) {
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            List<Integer> codes = new ArrayList<>();
+            for (LocalStack.StatusInstance instance : instances) {
+                for (String id : ids) {
+                    codes.add(Pipeline.get(instance.url() + "/v1/uploads/" + id, key).status());
+                }
+            }
+            return codes.stream().allMatch(c -> c == 200);
+        });
+    }
+}
