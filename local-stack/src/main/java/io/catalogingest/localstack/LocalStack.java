@@ -50,7 +50,7 @@ public final class LocalStack implements AutoCloseable {
         TopicSetup.createMissing(kafka(infra), (short) 1);
         Path stateDir = Files.createTempDirectory(infra.workDir, "status-state");
         status = start(StatusServiceApplication.class, "status-service", ports.status(), ports.statusAdmin(),
-                Map.of("stateDir", stateDir.toString()));
+                statusSettings(Map.of("stateDir", stateDir.toString())));
         this.workerSettings = workerSettings(infra, workerSettings);
         workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), this.workerSettings);
         ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
@@ -65,6 +65,15 @@ public final class LocalStack implements AutoCloseable {
     /** With extra worker settings, e.g. short retry delays for tests. */
     public static LocalStack start(DevStack infra, Ports ports, Map<String, String> workerSettings) throws Exception {
         return new LocalStack(infra, ports, workerSettings);
+    }
+
+    /** Webhooks may call receivers on loopback, and retry quickly: a local stack is for trying things. */
+    private static Map<String, String> statusSettings(Map<String, String> extra) {
+        Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                "webhooks.allowedPrivateNetworks", "127.0.0.1/32",
+                "webhooks.firstRetryDelay", "500ms"));
+        settings.putAll(extra);
+        return settings;
     }
 
     /** Workers on this stack's store, allowed to fetch from its loopback image origin. */
@@ -173,7 +182,7 @@ public final class LocalStack implements AutoCloseable {
     public StatusInstance startExtraStatus(String name, String applicationId, int port, Path stateDir) throws Exception {
         String url = "http://127.0.0.1:" + port;
         DropwizardTestSupport<?> extra = start(StatusServiceApplication.class, "status-service", name, port, 0,
-                Map.of("applicationId", applicationId, "stateDir", stateDir.toString(), "advertisedUrl", url));
+                statusSettings(Map.of("applicationId", applicationId, "stateDir", stateDir.toString(), "advertisedUrl", url)));
         return new StatusInstance() {
             @Override
             public String url() {

@@ -21,7 +21,7 @@ import io.catalogingest.devstack.EmbeddedS3;
 import io.catalogingest.schemas.ProductImage;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.workers.catalog.CatalogWriter;
-import io.catalogingest.workers.core.AddressPolicy;
+import io.catalogingest.common.net.AddressPolicy;
 import io.catalogingest.workers.db.ProductCopyWriter;
 import io.catalogingest.workers.db.ProductDao;
 import io.catalogingest.workers.images.ImageFetcher;

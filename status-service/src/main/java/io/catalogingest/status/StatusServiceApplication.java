@@ -4,7 +4,11 @@ import java.net.URI;
 import java.util.Properties;
 
 import io.catalogingest.common.db.CancellationDao;
+import io.catalogingest.status.db.WebhookDao;
 import io.catalogingest.status.resources.ForwardingFilter;
+import io.catalogingest.status.resources.WebhookResource;
+import io.catalogingest.status.webhooks.WebhookOutbox;
+import io.catalogingest.status.webhooks.WebhookSender;
 import io.catalogingest.status.streams.Cancellations;
 import io.catalogingest.status.streams.InstanceClient;
 import io.dropwizard.lifecycle.AutoCloseableManager;
@@ -53,6 +57,12 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         InstanceClient instances = new InstanceClient();
         environment.jersey().register(new ForwardingFilter(streams, instances));
         environment.jersey().register(new UploadStatusResource(streams, instances, cancellations, environment.getObjectMapper()));
+
+        WebhookDao webhooks = jdbi.onDemand(WebhookDao.class);
+        environment.jersey().register(new WebhookResource(webhooks));
+        environment.lifecycle().manage(new WebhookOutbox(config.getKafka(), config.getApplicationId() + "-webhooks", webhooks,
+                environment.getObjectMapper()));
+        environment.lifecycle().manage(new WebhookSender(webhooks, config.getWebhooks(), environment.metrics()));
 
         environment.healthChecks().register("streams", new StreamsHealthCheck(streams));
         KafkaHealthCheck.register(environment, config.getKafka(), getName());

@@ -2,7 +2,10 @@ package io.catalogingest.status;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.catalogingest.common.CatalogConfiguration;
+import io.catalogingest.status.webhooks.WebhookSettings;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.NotEmpty;
 
 public class StatusServiceConfiguration extends CatalogConfiguration {
@@ -27,6 +30,15 @@ public class StatusServiceConfiguration extends CatalogConfiguration {
     @NotEmpty
     @JsonProperty
     private String advertisedUrl = "http://127.0.0.1:8082";
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private WebhookSettings webhooks = new WebhookSettings();
+
+    public WebhookSettings getWebhooks() {
+        return webhooks;
+    }
 
     public String getAdvertisedUrl() {
         return advertisedUrl;

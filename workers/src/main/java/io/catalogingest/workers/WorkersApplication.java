@@ -13,7 +13,7 @@ import io.catalogingest.workers.catalog.CatalogWriter;
 import io.catalogingest.workers.cli.PoolCommand;
 import io.catalogingest.workers.health.PoolHealthCheck;
 import io.catalogingest.workers.core.CancellingHandler;
-import io.catalogingest.workers.core.AddressPolicy;
+import io.catalogingest.common.net.AddressPolicy;
 import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;

@@ -97,4 +97,38 @@ class ProgressFoldTest {
         assertThat(progress.getMerchantId()).isEqualTo("m1");
         assertThat(UploadStatus.of(progress)).isEqualTo(UploadStatus.DONE);
     }
+
+    @Test
+    void anOlderOutcomeArrivingLateDoesNotReplaceANewerOne() {
+        accepted(1);
+        long later = clock + 100;
+        outcome(0, Stage.IMAGES, Outcome.SUCCEEDED);
+        ItemProcessed stale = ItemProcessed.newBuilder().setUploadId("u1").setItemIndex(0).setSku("s0").setStage(Stage.IMAGES)
+                .setOutcome(Outcome.FAILED).setProcessedAt(Instant.ofEpochMilli(later - 1_000)).build();
+        assertThat(ProgressFold.merge(items.get(0), stale)).isEqualTo(items.get(0));
+        clock = later;
+        outcome(0, Stage.IMAGES, Outcome.FAILED);
+        assertThat(items.get(0).getImages().getOutcome()).isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
+    void finishingEmitsOneEventAndCancellingAnother() {
+        accepted(1);
+        UploadProgress before = progress;
+        outcome(0, Stage.CATALOG, Outcome.SUCCEEDED);
+        assertThat(ProgressFold.finished(before, progress)).isEmpty();
+        before = progress;
+        outcome(0, Stage.IMAGES, Outcome.SUCCEEDED);
+        var event = ProgressFold.finished(before, progress).orElseThrow();
+        assertThat(event.getEventId()).isEqualTo("u1:done");
+        assertThat(event.getSucceeded()).isEqualTo(1);
+        assertThat(ProgressFold.finished(progress, progress)).as("once").isEmpty();
+
+        UploadProgress queued = ProgressFold.accepted(ProgressFold.empty("u2"), new UploadAccepted("u2", "m1", 3, 0, Instant.EPOCH));
+        UploadProgress cancelled = ProgressFold.cancelled(queued, new io.catalogingest.schemas.UploadCancelled("u2", "m1", Instant.EPOCH));
+        assertThat(UploadStatus.of(cancelled)).isEqualTo(UploadStatus.CANCELLED);
+        assertThat(ProgressFold.finished(queued, cancelled).orElseThrow().getEventId()).isEqualTo("u2:cancelled");
+        assertThat(ProgressFold.cancelled(cancelled, new io.catalogingest.schemas.UploadCancelled("u2", "m1", Instant.now())))
+                .as("the first cancellation stands").isEqualTo(cancelled);
+    }
 }

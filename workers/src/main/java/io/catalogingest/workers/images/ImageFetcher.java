@@ -8,7 +8,8 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 
-import io.catalogingest.workers.core.AddressPolicy;
+import io.catalogingest.common.net.AddressPolicy;
+import io.catalogingest.common.net.GuardedDnsResolver;
 import io.catalogingest.workers.core.ItemFailure;
 import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.RedirectException;

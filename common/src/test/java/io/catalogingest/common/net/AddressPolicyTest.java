@@ -1,4 +1,4 @@
-package io.catalogingest.workers.core;
+package io.catalogingest.common.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

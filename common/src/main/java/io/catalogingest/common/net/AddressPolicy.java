@@ -1,4 +1,4 @@
-package io.catalogingest.workers.core;
+package io.catalogingest.common.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,10 +1,9 @@
-package io.catalogingest.workers.images;
+package io.catalogingest.common.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 
-import io.catalogingest.workers.core.AddressPolicy;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
@@ -14,9 +13,9 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
  * connect). Every redirect hop is resolved, and so vetted, again. A host with any refused address
  * is refused whole.
  */
-final class GuardedDnsResolver implements DnsResolver {
+public final class GuardedDnsResolver implements DnsResolver {
     /** The host resolves to an address that downloads may not reach. */
-    static final class RefusedAddressException extends UnknownHostException {
+    public static final class RefusedAddressException extends UnknownHostException {
         RefusedAddressException(String host, String reason) {
             super("refused to connect to " + host + ": " + reason);
         }
@@ -24,7 +23,7 @@ final class GuardedDnsResolver implements DnsResolver {
 
     private final AddressPolicy policy;
 
-    GuardedDnsResolver(AddressPolicy policy) {
+    public GuardedDnsResolver(AddressPolicy policy) {
         this.policy = policy;
     }
 
