@@ -9,6 +9,7 @@ import io.catalogingest.ingest.core.ItemFormat;
 import io.catalogingest.ingest.core.UploadIntake;
 import io.catalogingest.ingest.db.IdempotencyDao;
 import io.catalogingest.ingest.kafka.TransactionalProducers;
+import io.catalogingest.ingest.resources.CorsFilter;
 import io.catalogingest.ingest.resources.OpenApiResource;
 import io.catalogingest.ingest.resources.UploadResource;
 import io.catalogingest.common.ServiceBootstrap;
@@ -51,6 +52,7 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
 
         environment.jersey().register(MultiPartFeature.class);
         environment.jersey().register(new OpenApiResource());
+        environment.jersey().register(new CorsFilter(new java.util.HashSet<>(config.getCorsAllowedOrigins())));
         environment.jersey().register(new UploadResource(ItemFormat.constrained(environment.getObjectMapper()), producers,
                 new UploadIntake(config.getMaxItemsPerUpload()), idempotency,
                 new UploadResource.Limits(config.getMaxBodySize().toBytes(), config.getUploadsPerMinute(), retentionSeconds),

@@ -13,6 +13,14 @@ public class IngestApiConfiguration extends CatalogConfiguration {
     @JsonProperty
     private String statusBaseUrl = "http://127.0.0.1:8082";
 
+    /** Browser origins allowed to upload (CORS), e.g. the status service's merchant portal. */
+    @JsonProperty
+    private java.util.List<String> corsAllowedOrigins = new java.util.ArrayList<>();
+
+    public java.util.List<String> getCorsAllowedOrigins() {
+        return corsAllowedOrigins;
+    }
+
     /** Stable per instance: it names the transactional producers, fencing a crashed predecessor. */
     @NotEmpty
     @JsonProperty

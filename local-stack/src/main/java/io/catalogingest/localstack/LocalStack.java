@@ -54,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
         this.workerSettings = workerSettings(infra, workerSettings);
         workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), this.workerSettings);
         ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
-                Map.of("statusBaseUrl", statusUrl()));
+                Map.of("statusBaseUrl", statusUrl(), "corsAllowedOrigins", statusUrl()));
         jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
     }
 
@@ -105,7 +105,8 @@ public final class LocalStack implements AutoCloseable {
      * broker address) and free ports; it stops with the stack. {@code name} must be unique.
      */
     public String startExtraIngestApi(String name, Map<String, String> settings) throws Exception {
-        Map<String, String> all = new LinkedHashMap<>(Map.of("statusBaseUrl", statusUrl(), "instanceId", name));
+        Map<String, String> all = new LinkedHashMap<>(Map.of("statusBaseUrl", statusUrl(), "instanceId", name,
+                "corsAllowedOrigins", statusUrl()));
         all.putAll(settings);
         return "http://127.0.0.1:" + start(IngestApiApplication.class, "ingest-api", name, 0, 0, all).getLocalPort();
     }

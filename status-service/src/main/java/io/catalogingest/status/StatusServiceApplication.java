@@ -6,6 +6,7 @@ import java.util.Properties;
 import io.catalogingest.common.db.CancellationDao;
 import io.catalogingest.status.db.WebhookDao;
 import io.catalogingest.status.resources.ForwardingFilter;
+import io.catalogingest.status.resources.PortalResource;
 import io.catalogingest.status.resources.WebhookResource;
 import io.catalogingest.status.webhooks.WebhookOutbox;
 import io.catalogingest.status.webhooks.WebhookSender;
@@ -58,6 +59,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         environment.jersey().register(new ForwardingFilter(streams, instances));
         environment.jersey().register(new UploadStatusResource(streams, instances, cancellations, environment.getObjectMapper()));
 
+        environment.jersey().register(new PortalResource(config.getPortalIngestUrl()));
         WebhookDao webhooks = jdbi.onDemand(WebhookDao.class);
         environment.jersey().register(new WebhookResource(webhooks));
         environment.lifecycle().manage(new WebhookOutbox(config.getKafka(), config.getApplicationId() + "-webhooks", webhooks,

@@ -36,6 +36,15 @@ public class StatusServiceConfiguration extends CatalogConfiguration {
     @JsonProperty
     private WebhookSettings webhooks = new WebhookSettings();
 
+    /** Where the portal page sends uploads by default. */
+    @NotEmpty
+    @JsonProperty
+    private String portalIngestUrl = "http://127.0.0.1:8080";
+
+    public String getPortalIngestUrl() {
+        return portalIngestUrl;
+    }
+
     public WebhookSettings getWebhooks() {
         return webhooks;
     }
