@@ -242,7 +242,7 @@ final class IngestBenchmark implements Callable<Integer> {
                 all.get(all.size() - 1) / 1e6, all.size() / seconds);
     }
 
-    private static double percentile(List<Long> sorted, int p) {
+    static double percentile(List<Long> sorted, int p) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
     }
 

@@ -167,6 +167,13 @@ public final class LocalStack implements AutoCloseable {
         };
     }
 
+    /** A free loopback port, for services that must know theirs before they listen. */
+    public static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** A status-service instance started beside the stack's own; closing it stops the instance. */
     public interface StatusInstance extends AutoCloseable {
         String url();
@@ -181,9 +188,17 @@ public final class LocalStack implements AutoCloseable {
      * because instances advertise it to each other before they listen.
      */
     public StatusInstance startExtraStatus(String name, String applicationId, int port, Path stateDir) throws Exception {
+        return startExtraStatus(name, applicationId, port, stateDir, Map.of());
+    }
+
+    /** The same with more settings, e.g. {@code streamThreads}. */
+    public StatusInstance startExtraStatus(String name, String applicationId, int port, Path stateDir, Map<String, String> settings)
+            throws Exception {
         String url = "http://127.0.0.1:" + port;
-        DropwizardTestSupport<?> extra = start(StatusServiceApplication.class, "status-service", name, port, 0,
-                statusSettings(Map.of("applicationId", applicationId, "stateDir", stateDir.toString(), "advertisedUrl", url)));
+        Map<String, String> all = new LinkedHashMap<>(Map.of("applicationId", applicationId, "stateDir", stateDir.toString(),
+                "advertisedUrl", url));
+        all.putAll(settings);
+        DropwizardTestSupport<?> extra = start(StatusServiceApplication.class, "status-service", name, port, 0, statusSettings(all));
         return new StatusInstance() {
             @Override
             public String url() {

@@ -3,9 +3,6 @@ package io.catalogingest.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,12 +27,6 @@ class StatusScaleOutTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static Pipeline.Reply upload(String key, String run, int items) {
         ArrayNode body = Pipeline.JSON.createArrayNode();
         for (int i = 0; i < items; i++) {
@@ -55,7 +46,7 @@ class StatusScaleOutTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String key = Pipeline.stack().createMerchant("m-restart-" + run, "Restart");
         String appId = "status-restart-" + run;
-        int port = freePort();
+        int port = LocalStack.freePort();
         LocalStack.StatusInstance first = Pipeline.stack().startExtraStatus("status-r1-" + run, appId, port, dir.resolve("first"));
         String uploadId;
         String path;
@@ -95,8 +86,8 @@ class StatusScaleOutTest {
         }
 
         String appId = "status-scale-" + run;
-        LocalStack.StatusInstance one = Pipeline.stack().startExtraStatus("status-s1-" + run, appId, freePort(), dir.resolve("one"));
-        LocalStack.StatusInstance two = Pipeline.stack().startExtraStatus("status-s2-" + run, appId, freePort(), dir.resolve("two"));
+        LocalStack.StatusInstance one = Pipeline.stack().startExtraStatus("status-s1-" + run, appId, LocalStack.freePort(), dir.resolve("one"));
+        LocalStack.StatusInstance two = Pipeline.stack().startExtraStatus("status-s2-" + run, appId, LocalStack.freePort(), dir.resolve("two"));
         LocalStack.StatusInstance three = null;
         try {
             awaitAllAnswer(List.of(one, two), truth.keySet(), key);
@@ -130,7 +121,7 @@ class StatusScaleOutTest {
             });
             client.start();
             two.close();
-            three = Pipeline.stack().startExtraStatus("status-s3-" + run, appId, freePort(), dir.resolve("three"));
+            three = Pipeline.stack().startExtraStatus("status-s3-" + run, appId, LocalStack.freePort(), dir.resolve("three"));
             awaitAllAnswer(List.of(one, three), truth.keySet(), key);
             polling.set(false);
             client.join();

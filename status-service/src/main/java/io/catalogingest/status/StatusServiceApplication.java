@@ -79,6 +79,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         // Exactly-once: a state update and its input offset commit together, so nothing counts twice after a crash.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         return p;
     }

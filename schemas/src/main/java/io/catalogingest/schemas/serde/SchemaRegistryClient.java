@@ -27,7 +27,10 @@ public final class SchemaRegistryClient {
 
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    /** Keyed by the schema object, not its JSON: rendering a schema per record cost more than the record. */
+    private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+
+    private record SubjectSchema(String subject, Schema schema) {}
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     public SchemaRegistryClient(String baseUrl) {
@@ -40,7 +43,7 @@ public final class SchemaRegistryClient {
 
     /** Registers the schema under the subject (or finds it registered) and returns its global id. */
     public int register(String subject, Schema schema) {
-        return idsBySubjectAndSchema.computeIfAbsent(subject + '\0' + schema, k -> {
+        return idsBySubjectAndSchema.computeIfAbsent(new SubjectSchema(subject, schema), k -> {
             ObjectNodeBody body = new ObjectNodeBody(schema.toString());
             JsonNode answer = send(HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
                     .header("Content-Type", CONTENT_TYPE)

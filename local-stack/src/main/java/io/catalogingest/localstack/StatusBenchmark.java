@@ -1,0 +1,232 @@
+package io.catalogingest.localstack;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ch.qos.logback.classic.Level;
+import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.devstack.DevStack;
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.Stage;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.schemas.serde.AvroSerializer;
+import io.dropwizard.logging.common.BootstrapLogging;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The status service under load: the fold's throughput against a raw consumer reading the same
+ * records, and GET latency at a fixed request rate over a store of many uploads.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Status fold results/s against a raw consumer of the same topics; status GET p50/p99 at a fixed rate.")
+final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
+    private static final List<String> FOLDED = List.of(Topics.UPLOADS, Topics.RESULTS);
+
+    @Option(names = "--uploads", defaultValue = "10000", description = "Uploads in the store, default ${DEFAULT-VALUE}.")
+    int uploads;
+
+    @Option(names = "--items", defaultValue = "10", description = "Items per upload (two outcomes each), default ${DEFAULT-VALUE}.")
+    int items;
+
+    @Option(names = "--stream-threads", defaultValue = "1", description = "Stream threads of the measured fold, default ${DEFAULT-VALUE}.")
+    int streamThreads;
+
+    @Option(names = "--rate", defaultValue = "500", description = "Status GETs per second, default ${DEFAULT-VALUE}.")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "How long to send GETs, default ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Override
+    public Integer call() throws Exception {
+        BootstrapLogging.bootstrap(Level.WARN);
+        try (DevStack infra = DevStack.start(); LocalStack stack = LocalStack.start(infra, LocalStack.Ports.ANY)) {
+            KafkaFactory kafka = LocalStack.kafka(infra);
+            String merchant = "bench-status";
+            String key = stack.createMerchant(merchant, "Status benchmark");
+            List<String> ids = produce(kafka, merchant);
+            long records = (long) uploads * (1 + 2L * items);
+            awaitCaughtUp(kafka, "status-service", Duration.ofMinutes(10));
+
+            double raw = rawConsumer(kafka, false);
+            double decoded = rawConsumer(kafka, true);
+            double fold;
+            String applicationId = "bench-fold-" + UUID.randomUUID();
+            try (LocalStack.StatusInstance fresh = stack.startExtraStatus("bench-fold", applicationId, LocalStack.freePort(),
+                    Files.createTempDirectory(infra.workDir, "bench-fold"), Map.of("streamThreads", Integer.toString(streamThreads)))) {
+                // Kafka Streams commits as its application id's consumer group.
+                fold = awaitCaughtUp(kafka, applicationId, Duration.ofMinutes(10));
+            }
+
+            Latency get = getLoad(stack.statusUrl(), key, ids);
+            System.out.printf("%nstatus service, %,d uploads x %d items = %,d records (UploadAccepted + 2 outcomes per item)%n",
+                    uploads, items, records);
+            System.out.printf("  raw consumer, same topics, bytes only (baseline): %,9.0f records/s%n", raw);
+            System.out.printf("  raw consumer + Avro decoding of every value:      %,9.0f records/s   ratio %.2f%n", decoded, decoded / raw);
+            System.out.printf("  status fold (exactly-once, RocksDB, changelogs):  %,9.0f records/s   ratio %.2f (%.2f of decoding)%n",
+                    fold, fold / raw, fold / decoded);
+            System.out.printf("    (%d stream thread(s); fold rate from its first commit to its last, so the instance's start-up is not counted)%n", streamThreads);
+            System.out.printf("%nGET /v1/uploads/{id} at %d requests/s for %d s over %,d uploads (open loop, from the scheduled time)%n",
+                    rate, seconds, uploads);
+            System.out.printf("  p50 %.1f ms   p99 %.1f ms   max %.1f ms   %,d requests, %d not 200, achieved %.0f requests/s%n",
+                    IngestBenchmark.percentile(get.nanos(), 50), IngestBenchmark.percentile(get.nanos(), 99),
+                    get.nanos().get(get.nanos().size() - 1) / 1e6, get.nanos().size(), get.errors(), get.achieved());
+        }
+        return 0;
+    }
+
+    private List<String> produce(KafkaFactory kafka, String merchant) throws Exception {
+        AvroSerializer<SpecificRecord> avro = new AvroSerializer<>(kafka.registry());
+        List<String> ids = new ArrayList<>(uploads);
+        Instant start = Instant.now().minusSeconds(3600);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("bench-status"), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int u = 0; u < uploads; u++) {
+                String id = UUID.randomUUID().toString();
+                ids.add(id);
+                Instant at = start.plusMillis(u);
+                producer.send(new ProducerRecord<>(Topics.UPLOADS, id, avro.serialize(Topics.UPLOADS, new UploadAccepted(id, merchant, items, 0, at))));
+                for (int i = 0; i < items; i++) {
+                    for (Stage stage : List.of(Stage.CATALOG, Stage.IMAGES)) {
+                        ItemProcessed outcome = ItemProcessed.newBuilder().setUploadId(id).setItemIndex(i).setSku("sku-" + i)
+                                .setStage(stage).setOutcome(Outcome.SUCCEEDED).setProcessedAt(at.plusMillis(i + 1)).build();
+                        producer.send(new ProducerRecord<>(Topics.RESULTS, id, avro.serialize(Topics.RESULTS, outcome)));
+                    }
+                }
+            }
+            producer.flush();
+        }
+        return ids;
+    }
+
+    /** Records per second of a plain consumer reading both folded topics end to end, as bytes or decoded. */
+    private static double rawConsumer(KafkaFactory kafka, boolean decode) {
+        AvroDeserializer<SpecificRecord> avro = AvroDeserializer.anyRecord(kafka.registry());
+        Properties props = kafka.common("bench-raw");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            FOLDED.forEach(t -> consumer.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition()))));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long count = 0;
+            long started = System.nanoTime();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (decode) {
+                        avro.deserialize(record.topic(), record.value());
+                    }
+                    count++;
+                }
+            }
+            return count / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /**
+     * Waits until the group has committed every record of the folded topics; returns its rate in
+     * records/s from its first commit to its last.
+     */
+    private static double awaitCaughtUp(KafkaFactory kafka, String group, Duration timeout) throws Exception {
+        try (Admin admin = Admin.create(kafka.common("bench-status-admin"))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (var description : admin.describeTopics(FOLDED).allTopicNames().get().values()) {
+                description.partitions().forEach(p -> latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+            }
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            long total = end.values().stream().mapToLong(Long::longValue).sum();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long firstAt = 0;
+            long firstCount = 0;
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                long done = end.keySet().stream().mapToLong(tp -> committed.get(tp) == null ? 0 : Math.min(end.get(tp), committed.get(tp).offset())).sum();
+                if (done > 0 && firstAt == 0) {
+                    firstAt = System.nanoTime();
+                    firstCount = done;
+                }
+                if (done >= total) {
+                    double seconds = (System.nanoTime() - firstAt) / 1e9;
+                    return seconds > 0 ? (total - firstCount) / seconds : Double.NaN;
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException("group " + group + " did not catch up in " + timeout);
+        }
+    }
+
+    private record Latency(List<Long> nanos, int errors, double achieved) {}
+
+    /** Open loop: each request has a scheduled time; latency counts from it, so a slow server cannot hide queueing. */
+    private Latency getLoad(String statusUrl, String key, List<String> ids) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 3_000; i++) { // warm-up: JIT, connection pools
+            http.send(request(statusUrl, key, ids), HttpResponse.BodyHandlers.discarding());
+        }
+        int total = rate * seconds;
+        ConcurrentLinkedQueue<Long> nanos = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<?>> inFlight = new ArrayList<>(total);
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long scheduled = start + i * interval;
+            long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            inFlight.add(http.sendAsync(request(statusUrl, key, ids), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                nanos.add(System.nanoTime() - scheduled);
+                if (e != null || r.statusCode() != 200) {
+                    errors.incrementAndGet();
+                }
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        double achieved = total / ((System.nanoTime() - start) / 1e9);
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        return new Latency(sorted, errors.get(), achieved);
+    }
+
+    private static HttpRequest request(String statusUrl, String key, List<String> ids) {
+        String id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+        return HttpRequest.newBuilder(URI.create(statusUrl + "/v1/uploads/" + id)).header("Authorization", "Bearer " + key).GET().build();
+    }
+}
