@@ -107,8 +107,17 @@ class KubernetesManifestsTest {
             Map<String, String> variables = configVariables(service);
             Map<String, JsonNode> env = new java.util.HashMap<>();
             container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+            // Variables that only feed others, as $(POD_IP) in ADVERTISED_URL, need not be read by the service.
+            Set<String> referenced = new HashSet<>();
+            env.values().forEach(e -> {
+                Matcher ref = Pattern.compile("\\$\\(([A-Z0-9_]+)\\)").matcher(e.path("value").asText());
+                while (ref.find()) {
+                    referenced.add(ref.group(1));
+                }
+            });
             assertThat(env.keySet()).as(name + ": variables the config file does not read")
-                    .allMatch(v -> variables.containsKey(v) || JVM_VARIABLES.contains(v));
+                    .allMatch(v -> variables.containsKey(v) || JVM_VARIABLES.contains(v) || referenced.contains(v));
+            assertThat(referenced).as(name + ": referenced variables are defined").allMatch(env::containsKey);
             variables.forEach((v, fallback) -> assertThat(fallback != null || env.containsKey(v)).as(name + " must set " + v).isTrue());
             assertThat(env.get("BIND_HOST").path("value").asText()).as(name + " listens beyond loopback").isEqualTo("0.0.0.0");
             env.values().forEach(e -> {
@@ -129,6 +138,10 @@ class KubernetesManifestsTest {
                 assertThat(ports.get("http")).as(name).isEqualTo(Integer.valueOf(variables.get("HTTP_PORT")));
             } else {
                 assertThat(ports).as(name).doesNotContainKey("http");
+            }
+            if (env.containsKey("ADVERTISED_URL")) {
+                assertThat(env.get("ADVERTISED_URL").path("value").asText()).as(name + " advertises its HTTP port")
+                        .endsWith(":" + ports.get("http"));
             }
             assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthcheck");
             assertThat(container.path("readinessProbe").path("httpGet").path("port").asText()).isEqualTo("admin");
