@@ -140,11 +140,19 @@ class StatusFoldTest {
         assertThat(cancel.status()).isEqualTo(409);
         assertThat(cancel.body().path("code").asText()).isEqualTo("UPLOAD_NOT_CANCELLABLE");
 
+        String admin = io.catalogingest.common.auth.MerchantAuth.createMerchantWithKey(Pipeline.stack().jdbi(),
+                "ops-" + uploadId.substring(0, 8), "Operators", io.catalogingest.common.auth.Merchant.ADMIN);
+        assertThat(Pipeline.get(url, admin).body()).isEqualTo(Pipeline.get(url, key).body());
+        assertThat(Pipeline.get(Pipeline.stack().statusUrl() + "/v1/uploads?merchant=" + merchant, admin).body().path("uploads"))
+                .extracting(u -> u.path("uploadId").asText()).containsExactly(uploadId);
+
         String stranger = Pipeline.stack().createMerchant("m-stranger-" + uploadId.substring(0, 8), "Stranger");
         for (String path : List.of("", "/items", "/report")) {
             assertThat(Pipeline.get(url + path, stranger).status()).as(path).isEqualTo(404);
         }
         assertThat(Pipeline.post(url + "/cancel", stranger).status()).isEqualTo(404);
+        assertThat(Pipeline.get(Pipeline.stack().statusUrl() + "/v1/uploads?merchant=" + merchant, stranger).body().path("uploads"))
+                .as("a merchant's list is its own, whatever it asks for").isEmpty();
     }
 
     @Test
