@@ -80,6 +80,9 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // A new instance first warms its state up while the tasks stay active elsewhere; check back
+        // every minute (the least allowed) instead of ten, so scaling out takes effect soon.
+        p.putIfAbsent(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000);
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         return p;
     }

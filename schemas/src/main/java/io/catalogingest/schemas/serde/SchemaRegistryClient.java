@@ -41,13 +41,28 @@ public final class SchemaRegistryClient {
         return baseUrl;
     }
 
+    /** The registry answered 409: an incompatible schema, or a registration that raced another. */
+    public static final class ConflictException extends SerializationException {
+        ConflictException(String message) {
+            super(message);
+        }
+    }
+
     /** Registers the schema under the subject (or finds it registered) and returns its global id. */
     public int register(String subject, Schema schema) {
         return idsBySubjectAndSchema.computeIfAbsent(new SubjectSchema(subject, schema), k -> {
-            ObjectNodeBody body = new ObjectNodeBody(schema.toString());
-            JsonNode answer = send(HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
+            HttpRequest request = HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
                     .header("Content-Type", CONTENT_TYPE)
-                    .POST(HttpRequest.BodyPublishers.ofString(body.json())).build(), "register " + subject);
+                    .POST(HttpRequest.BodyPublishers.ofString(new ObjectNodeBody(schema.toString()).json())).build();
+            JsonNode answer;
+            try {
+                answer = send(request, "register " + subject);
+            } catch (ConflictException raced) {
+                // Two clients registering a subject's first schema at once: Apicurio refuses the
+                // second with 409 "already exists"; asked again it answers the id. An incompatible
+                // schema is refused again and stays an error.
+                answer = send(request, "register " + subject);
+            }
             int id = answer.path("id").asInt(-1);
             if (id < 0) {
                 throw new SerializationException("registry returned no id for " + subject + ": " + answer);
@@ -69,8 +84,8 @@ public final class SchemaRegistryClient {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new SerializationException("schema registry refused to " + what + ": HTTP "
-                        + response.statusCode() + " " + response.body());
+                String message = "schema registry refused to " + what + ": HTTP " + response.statusCode() + " " + response.body();
+                throw response.statusCode() == 409 ? new ConflictException(message) : new SerializationException(message);
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {

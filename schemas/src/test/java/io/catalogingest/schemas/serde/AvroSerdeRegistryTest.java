@@ -116,4 +116,31 @@ class AvroSerdeRegistryTest {
                 .deserialize(Topics.RESULTS, new byte[] {1, 2, 3}))
                 .isInstanceOf(SerializationException.class);
     }
+
+    @Test
+    void clientsRegisteringANewSubjectAtOnceAllGetItsId() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            registerAtOnce("race-" + java.util.UUID.randomUUID() + "-value", 16);
+        }
+    }
+
+    private void registerAtOnce(String subject, int clients) throws Exception {
+        Schema schema = ProductSubmitted.getClassSchema();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            ids.add(pool.submit(() -> {
+                start.await();
+                return new SchemaRegistryClient(registryUrl).register(subject, schema);
+            }));
+        }
+        start.countDown();
+        java.util.Set<Integer> distinct = new java.util.HashSet<>();
+        for (java.util.concurrent.Future<Integer> id : ids) {
+            distinct.add(id.get());
+        }
+        pool.shutdown();
+        assertThat(distinct).hasSize(1);
+    }
 }

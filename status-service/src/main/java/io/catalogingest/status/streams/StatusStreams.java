@@ -22,10 +22,13 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the status topology and answers reads from this instance's state stores; says which
@@ -51,12 +54,20 @@ public final class StatusStreams implements Managed {
     /** One entry of a merchant's upload list; {@code position} orders newest first and is the cursor. */
     public record ListedUpload(String position, UploadProgress progress) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(StatusStreams.class);
+
     private final KafkaStreams streams;
     private final HostInfo self;
 
     public StatusStreams(Topology topology, Properties props) {
         this.self = HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         this.streams = new KafkaStreams(topology, props);
+        // A failing record (e.g. the registry briefly unreachable) costs a stream thread, not the
+        // service: the replacement resumes from the last commit, and exactly-once keeps counts exact.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("status fold thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     }
 
     /** The {@code host:port} Kafka Streams advertises for a base URL. */
@@ -138,6 +149,10 @@ public final class StatusStreams implements Managed {
      * cursor position, that pass the filter.
      */
     public List<ListedUpload> merchantUploads(String merchantId, String after, int limit, Predicate<UploadProgress> filter) {
+        if (streams.state() == KafkaStreams.State.RUNNING && !hostsActiveTasks()) {
+            // A new instance may only warm up state at first (its tasks stay active elsewhere): it holds no uploads.
+            return List.of();
+        }
         ReadOnlyKeyValueStore<String, String> index = store(StatusTopology.MERCHANT_UPLOADS_STORE);
         ReadOnlyKeyValueStore<String, UploadProgress> progress = store(StatusTopology.PROGRESS_STORE);
         String prefix = StatusTopology.merchantPrefix(merchantId);
@@ -157,6 +172,10 @@ public final class StatusStreams implements Managed {
             page.sort(java.util.Comparator.comparing(ListedUpload::position));
             return page.size() > limit ? List.copyOf(page.subList(0, limit)) : page;
         });
+    }
+
+    private boolean hostsActiveTasks() {
+        return streams.metadataForLocalThreads().stream().anyMatch(thread -> !thread.activeTasks().isEmpty());
     }
 
     private <T> T read(java.util.function.Supplier<T> query) {
