@@ -41,6 +41,7 @@ final class DevCommand implements Callable<Integer> {
 
                   ingest API      %s/v1/uploads        (admin %s)
                   status service  %s/v1/uploads/{id}   (admin %s)
+                  merchant portal %s/portal
                   workers admin   %s
                   Kafka           %s
                   schema registry %s
@@ -60,7 +61,7 @@ final class DevCommand implements Callable<Integer> {
                   ./scripts/pipelinectl upload %s --wait --api-key %s
 
                 """, seconds, stack.ingestUrl(), stack.adminUrl("ingest-api"), stack.statusUrl(),
-                stack.adminUrl("status-service"), stack.adminUrl("workers"), infra.kafka.bootstrapServers(),
+                stack.adminUrl("status-service"), stack.statusUrl(), stack.adminUrl("workers"), infra.kafka.bootstrapServers(),
                 infra.registry.url(), infra.database.jdbcUrl(), EmbeddedDatabase.USER,
                 EmbeddedDatabase.PASSWORD, infra.s3.endpoint(), infra.imageOrigin.baseUrl(),
                 key, stack.ingestUrl(), key, sample.toAbsolutePath(), key, sample, key);

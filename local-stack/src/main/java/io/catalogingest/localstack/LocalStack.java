@@ -54,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
         this.workerSettings = workerSettings(infra, workerSettings);
         workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), this.workerSettings);
         ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
-                Map.of("statusBaseUrl", statusUrl(), "corsAllowedOrigins", statusUrl()));
+                Map.of("statusBaseUrl", statusUrl(), "corsAllowedOrigins", portalOrigins()));
         jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
     }
 
@@ -106,7 +106,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public String startExtraIngestApi(String name, Map<String, String> settings) throws Exception {
         Map<String, String> all = new LinkedHashMap<>(Map.of("statusBaseUrl", statusUrl(), "instanceId", name,
-                "corsAllowedOrigins", statusUrl()));
+                "corsAllowedOrigins", portalOrigins()));
         all.putAll(settings);
         return "http://127.0.0.1:" + start(IngestApiApplication.class, "ingest-api", name, 0, 0, all).getLocalPort();
     }
@@ -140,6 +140,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String ingestUrl() {
         return "http://127.0.0.1:" + ingest.getLocalPort();
+    }
+
+    /** The portal's origins, as a browser names them: 127.0.0.1 or localhost. */
+    private String portalOrigins() {
+        return statusUrl() + "," + statusUrl().replace("127.0.0.1", "localhost");
     }
 
     public String statusUrl() {
