@@ -4,8 +4,7 @@
 # Arguments go to the command (see --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B install -DskipTests
-out=$(mktemp)
-mvn -q -B -pl local-stack dependency:build-classpath -Dmdep.outputFile="$out" -Dmdep.includeScope=runtime >/dev/null
-STACK_CP="local-stack/target/classes:$(cat "$out")"; rm -f "$out"
+. scripts/lib.sh
+build
+STACK_CP=$(classpath local-stack)
 exec java -cp "$STACK_CP" io.catalogingest.localstack.LocalPipelineCtl bench status "$@"
