@@ -83,6 +83,37 @@ class WebhookTest {
         }
     }
 
+    @Test
+    void deliveriesToAddressesOutsideTheAllowedNetworksAreRefusedBeforeConnecting() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String merchant = "m-hook-ssrf-" + run;
+        String key = Pipeline.stack().createMerchant(merchant, "Hooks");
+        List<String> reached = new CopyOnWriteArrayList<>();
+        // 127.0.0.2 is loopback too, but outside the stack's allowlist (127.0.0.1/32): it stands for a private address.
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
+        receiver.createContext("/hooks", exchange -> {
+            try (exchange) {
+                reached.add(exchange.getRequestURI().toString());
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        receiver.start();
+        try {
+            String hookUrl = "http://127.0.0.2:" + receiver.getAddress().getPort() + "/hooks";
+            assertThat(put(Pipeline.stack().statusUrl() + "/v1/webhook", key, "{\"url\":\"" + hookUrl + "\"}").status()).isEqualTo(200);
+            String uploadId = Pipeline.upload(key, "application/json", "[{\"sku\":\"a\",\"title\":\"A\",\"price\":1,\"currency\":\"EUR\"}]")
+                    .body().path("uploadId").asText();
+            String error = await().atMost(Duration.ofMinutes(1)).until(() -> Pipeline.stack().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT last_error FROM webhook_deliveries WHERE event_id = :id").bind("id", uploadId + ":done")
+                    .mapTo(String.class).findOne().orElse(null)), e -> e != null);
+            assertThat(error).contains("127.0.0.2");
+            assertThat(reached).isEmpty();
+        } finally {
+            receiver.stop(0);
+            Pipeline.stack().jdbi().useHandle(h -> h.execute("DELETE FROM webhooks WHERE merchant_id = ?", merchant));
+        }
+    }
+
     private static Pipeline.Reply put(String url, String key, String body) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
