@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import ch.qos.logback.classic.Level;
 import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.devstack.DevStack;
+import io.catalogingest.ops.kafka.Offsets;
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.Stage;
@@ -36,7 +36,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -164,19 +163,18 @@ final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
      */
     private static double awaitCaughtUp(KafkaFactory kafka, String group, Duration timeout) throws Exception {
         try (Admin admin = Admin.create(kafka.common("bench-status-admin"))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            List<TopicPartition> partitions = new ArrayList<>();
             for (var description : admin.describeTopics(FOLDED).allTopicNames().get().values()) {
-                description.partitions().forEach(p -> latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+                description.partitions().forEach(p -> partitions.add(new TopicPartition(description.name(), p.partition())));
             }
-            Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            Map<TopicPartition, Long> end = Offsets.of(admin, partitions, OffsetSpec.latest());
             long total = end.values().stream().mapToLong(Long::longValue).sum();
             long deadline = System.nanoTime() + timeout.toNanos();
             long firstAt = 0;
             long firstCount = 0;
             while (System.nanoTime() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                long done = end.keySet().stream().mapToLong(tp -> committed.get(tp) == null ? 0 : Math.min(end.get(tp), committed.get(tp).offset())).sum();
+                Map<TopicPartition, Long> committed = Offsets.committed(admin, group);
+                long done = end.keySet().stream().mapToLong(tp -> Math.min(end.get(tp), committed.getOrDefault(tp, 0L))).sum();
                 if (done > 0 && firstAt == 0) {
                     firstAt = System.nanoTime();
                     firstCount = done;

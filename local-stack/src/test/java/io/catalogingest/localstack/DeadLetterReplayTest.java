@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.ProductSubmitted;
@@ -51,12 +50,8 @@ class DeadLetterReplayTest {
         String group = "replay-test-" + run;
         Pipeline.infra().imageOrigin.outage(true);
 
-        ArrayNode body = Pipeline.JSON.createArrayNode();
-        for (int i = 0; i < ITEMS; i++) {
-            body.addObject().put("sku", "sku-" + i).put("title", "t").put("price", 1).put("currency", "EUR")
-                    .putArray("images").add(Pipeline.infra().imageOrigin.baseUrl() + "/outage/" + run + "-" + i + ".png");
-        }
-        Pipeline.Reply accepted = Pipeline.upload(key, "application/json", body.toString());
+        Pipeline.Reply accepted = Pipeline.upload(key, "application/json",
+                Pipeline.catalog("sku", ITEMS, i -> Pipeline.infra().imageOrigin.baseUrl() + "/outage/" + run + "-" + i + ".png"));
         assertThat(accepted.status()).isEqualTo(202);
         String uploadId = accepted.body().path("uploadId").asText();
         String statusUrl = accepted.body().path("statusUrl").asText();
@@ -121,12 +116,8 @@ class DeadLetterReplayTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String key = Pipeline.stack().createMerchant("m-replay-kill-" + run, "Replay");
         int items = 20;
-        ArrayNode body = Pipeline.JSON.createArrayNode();
-        for (int i = 0; i < items; i++) {
-            body.addObject().put("sku", "sku-" + i).put("title", "t").put("price", 1).put("currency", "EUR")
-                    .putArray("images").add(Pipeline.infra().imageOrigin.baseUrl() + "/status/404?" + run + "-" + i);
-        }
-        Pipeline.Reply accepted = Pipeline.upload(key, "application/json", body.toString());
+        Pipeline.Reply accepted = Pipeline.upload(key, "application/json",
+                Pipeline.catalog("sku", items, i -> Pipeline.infra().imageOrigin.baseUrl() + "/status/404?" + run + "-" + i));
         String uploadId = accepted.body().path("uploadId").asText();
         await().atMost(Duration.ofMinutes(1)).until(() -> deadLetters(uploadId).size() == items);
 

@@ -72,6 +72,16 @@ final class Pipeline {
         return send(client, request.build());
     }
 
+    /** A JSON catalog of {@code items} products {@code <skuPrefix>-<i>}, each with the one image {@code imageUrl(i)}. */
+    static String catalog(String skuPrefix, int items, java.util.function.IntFunction<String> imageUrl) {
+        com.fasterxml.jackson.databind.node.ArrayNode body = JSON.createArrayNode();
+        for (int i = 0; i < items; i++) {
+            body.addObject().put("sku", skuPrefix + "-" + i).put("title", "t").put("price", 1).put("currency", "EUR")
+                    .putArray("images").add(imageUrl.apply(i));
+        }
+        return body.toString();
+    }
+
     static String uploadsUrl() {
         return stack().ingestUrl() + "/v1/uploads";
     }
@@ -87,6 +97,11 @@ final class Pipeline {
     static Reply post(String url, String apiKey) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    static Reply put(String url, String apiKey, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     private static Reply send(HttpRequest request) {

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +27,8 @@ class StatusScaleOutTest {
     Path dir;
 
     private static Pipeline.Reply upload(String key, String run, int items) {
-        ArrayNode body = Pipeline.JSON.createArrayNode();
-        for (int i = 0; i < items; i++) {
-            body.addObject().put("sku", run + "-" + i).put("title", "t").put("price", 1).put("currency", "EUR")
-                    .putArray("images").add(Pipeline.infra().imageOrigin.imageUrl(run + "-" + (i % 7)));
-        }
-        return Pipeline.upload(key, "application/json", body.toString());
+        return Pipeline.upload(key, "application/json",
+                Pipeline.catalog(run, items, i -> Pipeline.infra().imageOrigin.imageUrl(run + "-" + (i % 7))));
     }
 
     private static JsonNode awaitDone(String url, String key) {

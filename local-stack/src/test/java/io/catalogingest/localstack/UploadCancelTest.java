@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.serde.AvroDeserializer;
@@ -17,13 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** An upload cancelled while queued: the workers skip every item of it, nothing is written or reported. */
 class UploadCancelTest {
-    private static String catalog(String run, int items) {
-        ArrayNode body = Pipeline.JSON.createArrayNode();
-        for (int i = 0; i < items; i++) {
-            body.addObject().put("sku", run + "-" + i).put("title", "t").put("price", 1).put("currency", "EUR")
-                    .putArray("images").add(Pipeline.infra().imageOrigin.imageUrl(run + "-" + i));
-        }
-        return body.toString();
+    private static String catalog(String skuPrefix, int items) {
+        return Pipeline.catalog(skuPrefix, items, i -> Pipeline.infra().imageOrigin.imageUrl(skuPrefix + "-" + i));
     }
 
     @Test

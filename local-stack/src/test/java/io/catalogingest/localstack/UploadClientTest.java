@@ -3,7 +3,6 @@ package io.catalogingest.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,10 +76,7 @@ class UploadClientTest {
         assertThat(refused.exit()).isEqualTo(3);
         assertThat(refused.err()).contains("upload refused (401)");
 
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = LocalStack.freePort();
         Cli.Run unreachable = Cli.run("upload", file.toString(), "--ingest-url", "http://127.0.0.1:" + closedPort, "--api-key", "k");
         assertThat(unreachable.exit()).isEqualTo(4);
     }

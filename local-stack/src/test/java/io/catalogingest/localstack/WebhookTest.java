@@ -3,13 +3,8 @@ package io.catalogingest.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -50,14 +45,14 @@ class WebhookTest {
         receiver.start();
         try {
             String hookUrl = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
-            Pipeline.Reply registered = put(Pipeline.stack().statusUrl() + "/v1/webhook", key, "{\"url\":\"" + hookUrl + "\"}");
+            Pipeline.Reply registered = Pipeline.put(Pipeline.stack().statusUrl() + "/v1/webhook", key, "{\"url\":\"" + hookUrl + "\"}");
             assertThat(registered.status()).isEqualTo(200);
             secret[0] = registered.body().path("secret").asText();
             assertThat(secret[0]).startsWith("whsec_");
             JsonNode shown = Pipeline.get(Pipeline.stack().statusUrl() + "/v1/webhook", key).body();
             assertThat(shown.path("url").asText()).isEqualTo(hookUrl);
             assertThat(shown.has("secret")).isFalse();
-            assertThat(put(Pipeline.stack().statusUrl() + "/v1/webhook", key, "{\"url\":\"ftp://example.invalid/x\"}").status())
+            assertThat(Pipeline.put(Pipeline.stack().statusUrl() + "/v1/webhook", key, "{\"url\":\"ftp://example.invalid/x\"}").status())
                     .isEqualTo(422);
 
             Pipeline.Reply accepted = Pipeline.upload(key, "application/json",
@@ -100,7 +95,7 @@ class WebhookTest {
         receiver.start();
         try {
             String hookUrl = "http://127.0.0.2:" + receiver.getAddress().getPort() + "/hooks";
-            assertThat(put(Pipeline.stack().statusUrl() + "/v1/webhook", key, "{\"url\":\"" + hookUrl + "\"}").status()).isEqualTo(200);
+            assertThat(Pipeline.put(Pipeline.stack().statusUrl() + "/v1/webhook", key, "{\"url\":\"" + hookUrl + "\"}").status()).isEqualTo(200);
             String uploadId = Pipeline.upload(key, "application/json", "[{\"sku\":\"a\",\"title\":\"A\",\"price\":1,\"currency\":\"EUR\"}]")
                     .body().path("uploadId").asText();
             String error = await().atMost(Duration.ofMinutes(1)).until(() -> Pipeline.stack().jdbi().withHandle(h -> h.createQuery(
@@ -112,12 +107,5 @@ class WebhookTest {
             receiver.stop(0);
             Pipeline.stack().jdbi().useHandle(h -> h.execute("DELETE FROM webhooks WHERE merchant_id = ?", merchant));
         }
-    }
-
-    private static Pipeline.Reply put(String url, String key, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        return new Pipeline.Reply(r.statusCode(), r.body().isBlank() ? Pipeline.JSON.nullNode() : Pipeline.JSON.readTree(r.body()), r);
     }
 }

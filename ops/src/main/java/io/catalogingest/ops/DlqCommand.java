@@ -1,8 +1,10 @@
 package io.catalogingest.ops;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.catalogingest.ops.dlq.DeadLetterFilter;
 import io.catalogingest.ops.dlq.DeadLetterScan;
 import io.catalogingest.ops.dlq.DeadLetterSummary;
 import io.catalogingest.ops.dlq.Replay;
@@ -39,9 +41,10 @@ final class DlqCommand {
         @Override
         public Integer call() {
             DeadLetterSummary summary = new DeadLetterSummary();
+            DeadLetterFilter filter = dlq.filter();
             try (DeadLetterScan scan = open()) {
-                scan.scan(java.util.Map.of(), letter -> {
-                    if (dlq.filter().test(letter)) {
+                scan.scan(Map.of(), letter -> {
+                    if (filter.test(letter)) {
                         summary.add(letter);
                     }
                     return true;
@@ -60,9 +63,10 @@ final class DlqCommand {
         @Override
         public Integer call() {
             int[] shown = {0};
+            DeadLetterFilter filter = dlq.filter();
             try (DeadLetterScan scan = open()) {
-                scan.scan(java.util.Map.of(), letter -> {
-                    if (dlq.filter().test(letter)) {
+                scan.scan(Map.of(), letter -> {
+                    if (filter.test(letter)) {
                         out().println(letter.describe());
                         out().printf("  key: %s%n  product: %s%n", letter.record().key(),
                                 letter.product() == null ? "(unreadable value)" : letter.product());

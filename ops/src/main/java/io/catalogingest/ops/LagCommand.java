@@ -3,21 +3,22 @@ package io.catalogingest.ops;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.catalogingest.common.kafka.ConsumerGroups;
+import io.catalogingest.ops.kafka.Offsets;
 import io.catalogingest.ops.lag.GroupLag;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,8 +61,8 @@ final class LagCommand implements Callable<Integer> {
             List<String> topics = second.values().stream().flatMap(m -> m.keySet().stream()).map(TopicPartition::topic).distinct().toList();
             List<TopicPartition> partitions = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
                     .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition()))).toList();
-            Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());
-            Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
+            Map<TopicPartition, Long> starts = Offsets.of(admin, partitions, OffsetSpec.earliest());
+            Map<TopicPartition, Long> ends = Offsets.of(admin, partitions, OffsetSpec.latest());
             try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readCommitted(), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
                 for (String group : groups) {
@@ -75,23 +76,15 @@ final class LagCommand implements Callable<Integer> {
     }
 
     private Map<String, Map<TopicPartition, Long>> committed(Admin admin) throws Exception {
-        Map<String, Map<TopicPartition, Long>> byGroup = new java.util.LinkedHashMap<>();
+        Map<String, Map<TopicPartition, Long>> byGroup = new LinkedHashMap<>();
         for (String group : groups) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            Map<TopicPartition, Long> plain = new java.util.HashMap<>();
-            offsets.forEach((tp, om) -> {
-                if (om != null) {
-                    plain.put(tp, om.offset());
-                }
-            });
-            byGroup.put(group, plain);
+            byGroup.put(group, Offsets.committed(admin, group));
         }
         return byGroup;
     }
 
-    private java.util.Properties readCommitted() {
-        java.util.Properties props = kafka.factory().common("pipelinectl-lag");
+    private Properties readCommitted() {
+        Properties props = kafka.factory().common("pipelinectl-lag");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return props;
@@ -103,7 +96,7 @@ final class LagCommand implements Callable<Integer> {
      */
     private static Map<TopicPartition, Long> recordEnds(KafkaConsumer<byte[], byte[]> reader, Map<TopicPartition, Long> committed,
             Map<TopicPartition, Long> ends) {
-        Map<TopicPartition, Long> adjusted = new java.util.HashMap<>(ends);
+        Map<TopicPartition, Long> adjusted = new HashMap<>(ends);
         List<TopicPartition> small = committed.entrySet().stream()
                 .filter(e -> ends.containsKey(e.getKey()))
                 .filter(e -> ends.get(e.getKey()) - e.getValue() > 0 && ends.get(e.getKey()) - e.getValue() <= MARKER_GAP)
@@ -113,7 +106,7 @@ final class LagCommand implements Callable<Integer> {
         }
         reader.assign(small);
         small.forEach(tp -> reader.seek(tp, committed.get(tp)));
-        Map<TopicPartition, Long> records = new java.util.HashMap<>();
+        Map<TopicPartition, Long> records = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (small.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
             reader.poll(Duration.ofMillis(200)).forEach(r -> {
@@ -129,21 +122,12 @@ final class LagCommand implements Callable<Integer> {
     }
 
     private static Map<TopicPartition, Long> withStarts(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> starts) {
-        Map<TopicPartition, Long> all = new java.util.HashMap<>();
+        Map<TopicPartition, Long> all = new HashMap<>();
         starts.forEach((tp, start) -> {
             if (committed.keySet().stream().anyMatch(c -> c.topic().equals(tp.topic()))) {
                 all.put(tp, committed.getOrDefault(tp, start));
             }
         });
         return all;
-    }
-
-    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec) throws Exception {
-        Map<TopicPartition, Long> offsets = new java.util.HashMap<>();
-        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-        partitions.forEach(tp -> request.put(tp, spec));
-        admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS)
-                .forEach((tp, info) -> offsets.put(tp, info.offset()));
-        return offsets;
     }
 }

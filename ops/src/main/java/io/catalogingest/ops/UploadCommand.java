@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -184,11 +183,11 @@ final class UploadCommand implements Callable<Integer> {
     /** The catalog format from the file name, a .gz suffix aside. */
     static String contentType(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT).replaceFirst("\\.gz$", "");
-        return Optional.of(name.substring(name.lastIndexOf('.') + 1)).map(ext -> switch (ext) {
+        return switch (name.substring(name.lastIndexOf('.') + 1)) {
             case "csv" -> "text/csv";
             case "ndjson", "jsonl" -> "application/x-ndjson";
             default -> "application/json";
-        }).orElseThrow();
+        };
     }
 
     private static String sha256(Path file) throws Exception {

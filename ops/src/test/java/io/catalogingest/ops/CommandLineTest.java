@@ -53,10 +53,7 @@ class CommandLineTest {
 
     @Test
     void settingsComeFromTheConfigFileUnlessFlagsSayOtherwise(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = closedLoopbackPort();
         Path config = dir.resolve("pipelinectl.properties");
         java.nio.file.Files.writeString(config, "ingest-url=http://127.0.0.1:" + closedPort + "\napi-key=from-file\n");
         Path catalog = java.nio.file.Files.writeString(dir.resolve("c.json"), "[]");
@@ -74,16 +71,20 @@ class CommandLineTest {
 
     @Test
     void anUnreachableClusterExitsWithTheUnavailableCode() throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = closedLoopbackPort();
         StringWriter err = new StringWriter();
         int exit = PipelineCtl.execute(PipelineCtl.commandLine().setErr(new PrintWriter(err)), Path.of("absent").toFile(), "lag",
                         "--bootstrap-servers", "127.0.0.1:" + closedPort, "--sample", "0s", "--kafka-property", "default.api.timeout.ms=1000",
                         "--kafka-property", "request.timeout.ms=500");
         assertThat(exit).as(err.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(err.toString()).startsWith("unavailable: ");
+    }
+
+    /** A loopback port nothing listens on: connections to it are refused at once. */
+    private static int closedLoopbackPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static void assertAllHaveHelp(CommandLine command) {

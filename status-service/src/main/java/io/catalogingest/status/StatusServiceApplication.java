@@ -6,6 +6,7 @@ import java.util.Properties;
 import io.catalogingest.common.db.CancellationDao;
 import io.catalogingest.status.db.WebhookDao;
 import io.catalogingest.status.resources.ForwardingFilter;
+import io.catalogingest.status.resources.NotReadyExceptionMapper;
 import io.catalogingest.status.resources.PortalResource;
 import io.catalogingest.status.resources.WebhookResource;
 import io.catalogingest.status.webhooks.WebhookOutbox;
@@ -57,6 +58,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         environment.lifecycle().manage(new AutoCloseableManager(cancellations));
         InstanceClient instances = new InstanceClient();
         environment.jersey().register(new ForwardingFilter(streams, instances));
+        environment.jersey().register(new NotReadyExceptionMapper());
         environment.jersey().register(new UploadStatusResource(streams, instances, cancellations, environment.getObjectMapper()));
 
         environment.jersey().register(new PortalResource(config.getPortalIngestUrl()));

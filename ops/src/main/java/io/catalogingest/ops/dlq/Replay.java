@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.google.common.util.concurrent.RateLimiter;
 import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.ops.kafka.Offsets;
 import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
@@ -76,14 +76,7 @@ public final class Replay {
 
     private Map<TopicPartition, Long> committedOffsets() throws Exception {
         try (Admin admin = Admin.create(kafka.common("pipelinectl-replay"))) {
-            Map<TopicPartition, Long> offsets = new HashMap<>();
-            admin.listConsumerGroupOffsets(settings.group()).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-                    .forEach((tp, om) -> {
-                        if (om != null) {
-                            offsets.put(tp, om.offset());
-                        }
-                    });
-            return offsets;
+            return Offsets.committed(admin, settings.group());
         }
     }
 

@@ -91,10 +91,10 @@ public final class UploadStatusResource {
         UploadStatus wanted = parseStatus(status);
         String merchantId = merchant.isAdmin() && merchantParam != null ? merchantParam : merchant.merchantId();
         List<UploadStatusView> found = new ArrayList<>();
-        notReadyAs503(() -> streams.merchantUploads(merchantId, cursor, limit + 1,
-                p -> wanted == null || UploadStatus.of(p) == wanted).forEach(u -> found.add(UploadStatusView.of(u.progress()))));
+        streams.merchantUploads(merchantId, cursor, limit + 1, p -> wanted == null || UploadStatus.of(p) == wanted)
+                .forEach(u -> found.add(UploadStatusView.of(u.progress())));
         if (forwarded == null) {
-            for (URI other : notReadyAs503(streams::otherInstances)) {
+            for (URI other : streams.otherInstances()) {
                 found.addAll(remotePage(other, merchantId, status, cursor, limit + 1, authorization).uploads());
             }
         }
@@ -147,7 +147,7 @@ public final class UploadStatusResource {
         }
         List<ItemView> page = new ArrayList<>();
         String[] next = {null};
-        notReadyAs503(() -> streams.items(uploadId, from, (index, state) -> {
+        streams.items(uploadId, from, (index, state) -> {
             List<ItemView> matching = ItemView.of(state).stream().filter(v -> outcome == null || v.outcome().equals(outcome)).toList();
             if (!matching.isEmpty() && page.size() >= limit) {
                 next[0] = String.valueOf(index);
@@ -155,7 +155,7 @@ public final class UploadStatusResource {
             }
             page.addAll(matching);
             return true;
-        }));
+        });
         return new ItemView.Page(page, next[0]);
     }
 
@@ -208,7 +208,7 @@ public final class UploadStatusResource {
 
     /** The upload if this merchant may read it; 404 otherwise, alike for unknown and foreign ids. */
     private UploadProgress owned(Merchant merchant, String uploadId) {
-        UploadProgress p = notReadyAs503(() -> streams.progress(uploadId).orElse(null));
+        UploadProgress p = streams.progress(uploadId).orElse(null);
         // Outcomes can arrive before the upload's own record; until then the owner is unknown.
         if (p == null || p.getMerchantId() == null || !merchant.mayRead(p.getMerchantId())) {
             throw Problem.of(404, "UPLOAD_NOT_FOUND", "Upload not found", "no upload " + uploadId + " for this merchant").asException();
@@ -239,20 +239,5 @@ public final class UploadStatusResource {
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static <T> T notReadyAs503(java.util.function.Supplier<T> query) {
-        try {
-            return query.get();
-        } catch (StatusStreams.NotReadyException e) {
-            throw new WebApplicationException(ForwardingFilter.notReady("the status store is not ready; retry shortly"));
-        }
-    }
-
-    private static void notReadyAs503(Runnable query) {
-        notReadyAs503(() -> {
-            query.run();
-            return null;
-        });
     }
 }

@@ -105,9 +105,7 @@ public final class StatusStreams implements Managed {
 
     /** Every other instance of this application, for queries that span all uploads of a merchant. */
     public List<URI> otherInstances() {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new NotReadyException("status store is " + streams.state());
-        }
+        requireRunning();
         List<URI> others = new ArrayList<>();
         for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
             if (!m.hostInfo().equals(self)) {
@@ -149,23 +147,29 @@ public final class StatusStreams implements Managed {
      * cursor position, that pass the filter.
      */
     public List<ListedUpload> merchantUploads(String merchantId, String after, int limit, Predicate<UploadProgress> filter) {
-        if (streams.state() == KafkaStreams.State.RUNNING && !hostsActiveTasks()) {
-            // A new instance may only warm up state at first (its tasks stay active elsewhere): it holds no uploads.
-            return List.of();
+        requireRunning();
+        java.util.Set<Integer> partitions = localPartitions();
+        if (partitions.isEmpty()) {
+            return List.of(); // a new instance that only warms state up owns no upload yet
         }
-        ReadOnlyKeyValueStore<String, String> index = store(StatusTopology.MERCHANT_UPLOADS_STORE);
         ReadOnlyKeyValueStore<String, UploadProgress> progress = store(StatusTopology.PROGRESS_STORE);
         String prefix = StatusTopology.merchantPrefix(merchantId);
         String from = after == null ? prefix : prefix + after + "\u0000";
         return read(() -> {
+            // Each partition's index is sorted, newest first: take the first matches of each, then merge.
             List<ListedUpload> page = new ArrayList<>();
-            // Every local partition's index, merged by key: the composite store concatenates partitions.
-            try (KeyValueIterator<String, String> it = index.range(from, prefix + "\uffff")) {
-                while (it.hasNext()) {
-                    KeyValue<String, String> next = it.next();
-                    UploadProgress p = progress.get(next.value);
-                    if (p != null && filter.test(p)) {
-                        page.add(new ListedUpload(next.key.substring(prefix.length()), p));
+            for (int partition : partitions) {
+                ReadOnlyKeyValueStore<String, String> index = streams.store(StoreQueryParameters.fromNameAndType(
+                        StatusTopology.MERCHANT_UPLOADS_STORE, QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition));
+                int taken = 0;
+                try (KeyValueIterator<String, String> it = index.range(from, prefix + "\uffff")) {
+                    while (taken < limit && it.hasNext()) {
+                        KeyValue<String, String> next = it.next();
+                        UploadProgress p = progress.get(next.value);
+                        if (p != null && filter.test(p)) {
+                            page.add(new ListedUpload(next.key.substring(prefix.length()), p));
+                            taken++;
+                        }
                     }
                 }
             }
@@ -174,8 +178,12 @@ public final class StatusStreams implements Managed {
         });
     }
 
-    private boolean hostsActiveTasks() {
-        return streams.metadataForLocalThreads().stream().anyMatch(thread -> !thread.activeTasks().isEmpty());
+    /** The input partitions this instance's active tasks own (every input topic shares them). */
+    private java.util.Set<Integer> localPartitions() {
+        java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                .forEach(task -> task.topicPartitions().forEach(tp -> partitions.add(tp.partition()))));
+        return partitions;
     }
 
     private <T> T read(java.util.function.Supplier<T> query) {
@@ -186,10 +194,14 @@ public final class StatusStreams implements Managed {
         }
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+    private void requireRunning() {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new NotReadyException("status store is " + streams.state());
         }
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        requireRunning();
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
         } catch (InvalidStateStoreException e) {

@@ -2,8 +2,8 @@ package io.catalogingest.status.webhooks;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.Topics;
@@ -15,8 +15,6 @@ import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves finished-upload events into the delivery outbox of merchants that registered a webhook.
- * An event's offset is committed only after its row is written; a repeat adds nothing (event id).
+ * Offsets are committed only after the batch's rows are written; a repeat adds nothing (event id).
  */
 public final class WebhookOutbox implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookOutbox.class);
@@ -59,29 +57,29 @@ public final class WebhookOutbox implements Managed {
                     if (!enqueue(record)) {
                         return;
                     }
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
+                }
+                // Once per batch: a batch redone after a crash adds no row (the event id is the key).
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
                 }
             }
         } catch (WakeupException stopping) {
             // closing
+        } catch (JsonProcessingException e) {
+            LOG.error("webhook events stopped: an event could not be written as JSON", e);
         } finally {
             consumer.close();
         }
     }
 
     /** Retries until the database takes the row (an event must not be skipped); false when stopping first. */
-    private boolean enqueue(ConsumerRecord<String, byte[]> record) {
+    private boolean enqueue(ConsumerRecord<String, byte[]> record) throws JsonProcessingException {
         UploadFinished event = events.deserialize(record.topic(), record.value());
+        String payload = json.writeValueAsString(WebhookEvent.of(event));
         for (long backoff = 500; running; backoff = Math.min(backoff * 2, 30_000)) {
             try {
-                dao.webhookOf(event.getMerchantId()).ifPresent(hook -> {
-                    try {
-                        dao.enqueue(event.getEventId(), event.getMerchantId(), hook.url(), json.writeValueAsString(WebhookEvent.of(event)));
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                dao.webhookOf(event.getMerchantId())
+                        .ifPresent(hook -> dao.enqueue(event.getEventId(), event.getMerchantId(), hook.url(), payload));
                 return true;
             } catch (RuntimeException | AssertionError e) {
                 LOG.warn("upload {}: webhook event {} not queued yet, retrying in {} ms: {}", event.getUploadId(),
