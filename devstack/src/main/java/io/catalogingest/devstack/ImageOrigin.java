@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +28,8 @@ import com.sun.net.httpserver.HttpServer;
  * incompressible pixels). {@code &latencyMs=50} simulates a slow merchant server. Misbehaviour on request:
  * {@code /status/{code}} answers that status, {@code /flaky/{name}.png?failures=N} answers 500 to
  * the first N requests for a name and then the image, {@code /outage/{name}.png} answers 500 while
- * {@link #outage} is on, {@code /text/{name}} answers HTML, and
+ * {@link #outage} is on, {@code /stalled/{name}} accepts the request and never answers (until the
+ * origin closes), so a client's timeout fires whatever the machine's load, {@code /text/{name}} answers HTML, and
  * {@code /redirect?to=URL} (or {@code ?hops=N}, a chain of N redirects to an image) redirects.
  */
 public final class ImageOrigin implements AutoCloseable {
@@ -54,6 +56,7 @@ public final class ImageOrigin implements AutoCloseable {
         server.createContext("/flaky/", origin::serveFlaky);
         server.createContext("/outage/", origin::serveOutage);
         server.createContext("/status/", origin::serveStatus);
+        server.createContext("/stalled/", origin::serveStalled);
         server.createContext("/text/", origin::serveText);
         server.createContext("/redirect", origin::serveRedirect);
         server.setExecutor(origin.executor);
@@ -99,6 +102,16 @@ public final class ImageOrigin implements AutoCloseable {
             return;
         }
         serveImage(exchange, "/outage/");
+    }
+
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private void serveStalled(HttpExchange exchange) {
+        try (exchange) {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void serveStatus(HttpExchange exchange) throws IOException {
@@ -204,6 +217,7 @@ public final class ImageOrigin implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -56,17 +56,33 @@ public final class TcpRelay implements AutoCloseable {
 
     private void accept(ServerSocket server) {
         while (!server.isClosed()) {
+            Socket client = null;
+            Socket upstream = null;
             try {
-                Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                client = server.accept();
+                upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                if (register(server, client, upstream)) {
+                    pump(client, upstream);
+                    pump(upstream, client);
+                    continue;
+                }
             } catch (IOException e) {
-                // closed by cut() or the target refused: the client sees its connection dropped
+                // closed by cut() or the target refused
             }
+            // the client sees its connection dropped
+            closeQuietly(client);
+            closeQuietly(upstream);
         }
+    }
+
+    /** Under cut()'s lock, so a connection accepted just before a cut cannot outlive it. */
+    private synchronized boolean register(ServerSocket server, Socket client, Socket upstream) {
+        if (listener != server) {
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(upstream);
+        return true;
     }
 
     private void pump(Socket from, Socket to) {

@@ -3,6 +3,9 @@ package io.catalogingest.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.catalogingest.ops.PipelineCtl;
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.ProductSubmitted;
@@ -115,22 +119,31 @@ class DeadLetterReplayTest {
     void aReplayKilledMidwayResumesAndRepublishesEachRecordOnce() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String key = Pipeline.stack().createMerchant("m-replay-kill-" + run, "Replay");
-        int items = 20;
+        int items = 30;
         Pipeline.Reply accepted = Pipeline.upload(key, "application/json",
                 Pipeline.catalog("sku", items, i -> Pipeline.infra().imageOrigin.baseUrl() + "/status/404?" + run + "-" + i));
         String uploadId = accepted.body().path("uploadId").asText();
         await().atMost(Duration.ofMinutes(1)).until(() -> deadLetters(uploadId).size() == items);
 
-        // The operator's jar in its own JVM, slowed down, killed without warning half way.
+        // The operator's jar in its own JVM, held inside its send of record 24, then killed without
+        // warning. At 8 records/s (after a burst of at most 9) a second has passed by record 18, so
+        // it has committed a transaction (one a second) before that send; the records after the
+        // last commit are in the open transaction the kill leaves behind.
         String group = "replay-kill-" + run;
-        Process replay = new ProcessBuilder("java", "-jar", Path.of("../ops/target/pipelinectl.jar").toAbsolutePath().toString(),
+        String classpath = Path.of("../ops/target/pipelinectl.jar").toAbsolutePath() + java.io.File.pathSeparator
+                + Path.of(HaltingInterceptor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Process replay = new ProcessBuilder("java", "-cp", classpath, PipelineCtl.class.getName(),
                 "dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group, "--rate", "8",
+                "--kafka-property", "interceptor.classes=" + HaltingInterceptor.class.getName(),
+                "--kafka-property", HaltingInterceptor.HALT_AT + "=24",
                 "--bootstrap-servers", Pipeline.infra().kafka.bootstrapServers(), "--schema-registry", Pipeline.infra().registry.url())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> replayed(uploadId).size() >= 4);
-        replay.destroyForcibly().waitFor();
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(replay.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.lines().filter(HaltingInterceptor.HALTED::equals).findFirst()).as("replay halted").isPresent();
+            replay.destroyForcibly().waitFor();
+        }
         int before = replayed(uploadId).size();
-        assertThat(before).as("killed half way").isBetween(4, items - 1);
+        assertThat(before).as("committed before the kill").isBetween(1, 23);
 
         // The rerun refuses the records that failed again after their first replay and finishes the rest.
         Cli.Run rest = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group,

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.catalogingest.common.kafka.ConsumerGroups;
 import io.catalogingest.devstack.TcpRelay;
+import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
@@ -17,46 +20,61 @@ import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL or the object store gone for 20 seconds in the middle of an upload: the pools pause
- * instead of spending attempts, nothing reaches a dead-letter topic, and everything completes once
- * the dependency is back.
+ * PostgreSQL or the object store gone in the middle of an upload: the pools pause instead of
+ * spending attempts, nothing reaches a dead-letter topic, and everything completes once the
+ * dependency is back. The outage lasts until the pools have reported more dependency faults than
+ * an item has attempts, so an item that spent attempts on them would have been dead-lettered.
  */
 class DependencyOutageTest {
-    private static final int ITEMS = 1500;
-    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    private static final int ITEMS = 300;
+    private static final int MORE_THAN_MAX_ATTEMPTS = Integer.parseInt(Pipeline.WORKER_SETTINGS.get("catalog.maxAttempts")) + 1;
+    private static final SchemaRegistryClient REGISTRY = new SchemaRegistryClient(Pipeline.infra().registry.url());
+    private static String directIngestUrl;
 
     @Test
     void aDatabaseOutageDelaysButLosesAndDeadLettersNothing() throws Exception {
-        survives(Pipeline.infra().databaseRelay, "db");
+        survives(Pipeline.infra().databaseRelay, "db", List.of(Stage.CATALOG, Stage.IMAGES));
     }
 
     @Test
     void anObjectStoreOutageDelaysButLosesAndDeadLettersNothing() throws Exception {
-        survives(Pipeline.infra().s3Relay, "s3");
+        survives(Pipeline.infra().s3Relay, "s3", List.of(Stage.IMAGES));
     }
 
-    private static void survives(TcpRelay dependency, String name) throws Exception {
+    /** An ingest API that reaches PostgreSQL directly, so uploads are accepted while the relay is cut. */
+    private static synchronized String directIngest() throws Exception {
+        if (directIngestUrl == null) {
+            directIngestUrl = Pipeline.stack().startExtraIngestApi("ingest-direct-db",
+                    Map.of("database.url", Pipeline.infra().database.jdbcUrl()));
+        }
+        return directIngestUrl;
+    }
+
+    private static void survives(TcpRelay dependency, String name, List<Stage> heldStages) throws Exception {
         String merchant = "m-outage-" + name + "-" + UUID.randomUUID();
         String key = Pipeline.stack().createMerchant(merchant, "Outage");
-        ArrayNode body = Pipeline.JSON.createArrayNode();
-        for (int i = 0; i < ITEMS; i++) {
-            // Slow images keep the image pool busy through the outage.
-            body.addObject().put("sku", "O-" + i).put("title", "T" + i).put("price", 1).put("currency", "EUR")
-                    .putArray("images").add(Pipeline.infra().imageOrigin.imageUrl(merchant + "-" + i) + "?latencyMs=100");
-        }
-        Pipeline.Reply accepted = Pipeline.upload(key, "application/json", body.toString());
-        assertThat(accepted.status()).isEqualTo(202);
-        String uploadId = accepted.body().path("uploadId").asText();
-
+        String body = Pipeline.catalog("O", ITEMS, i -> Pipeline.infra().imageOrigin.imageUrl(merchant + "-" + i));
+        String uploadId;
+        Map<Stage, Long> faultsBefore = faults(heldStages);
         dependency.cut();
         try {
-            Thread.sleep(OUTAGE.toMillis());
+            Pipeline.Reply accepted = Pipeline.upload(directIngest() + "/v1/uploads", key, "application/json",
+                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(accepted.status()).isEqualTo(202);
+            uploadId = accepted.body().path("uploadId").asText();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> faults(heldStages),
+                    now -> heldStages.stream().allMatch(s -> now.get(s) >= faultsBefore.get(s) + MORE_THAN_MAX_ATTEMPTS));
+            // Still cut: the held stages reported nothing for the upload and dead-lettered nothing.
+            for (Stage stage : heldStages) {
+                assertThat(outcomes(uploadId, stage)).as("%s outcomes during the outage", stage).isZero();
+            }
+            assertThat(deadLettered(uploadId)).isZero();
         } finally {
             dependency.restore();
         }
 
-        String statusUrl = accepted.body().path("statusUrl").asText();
-        JsonNode done = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        String statusUrl = Pipeline.stack().statusUrl() + "/v1/uploads/" + uploadId;
+        JsonNode done = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Pipeline.get(statusUrl, key).body(), s -> "DONE".equals(s.path("status").asText()));
         assertThat(done.path("succeeded").asInt()).isEqualTo(ITEMS);
         assertThat(done.path("failed").asInt()).isZero();
@@ -66,11 +84,24 @@ class DependencyOutageTest {
         assertThat(rows).isEqualTo(ITEMS);
     }
 
+    /** Faults the workers counted that failed a whole record or batch (no attempt spent), per stage. */
+    private static Map<Stage, Long> faults(List<Stage> stages) {
+        JsonNode meters = Pipeline.get(Pipeline.stack().adminUrl("workers") + "/metrics", "").body().path("meters");
+        return stages.stream().collect(java.util.stream.Collectors.toMap(s -> s, s -> meters
+                .path("stage." + (s == Stage.CATALOG ? ConsumerGroups.CATALOG_WRITER : ConsumerGroups.IMAGE_WORKER)
+                        + ".dependency-faults").path("count").asLong()));
+    }
+
+    private static long outcomes(String uploadId, Stage stage) {
+        var reader = new AvroDeserializer<>(REGISTRY, ItemProcessed.class);
+        return TopicReader.readCommitted(Topics.RESULTS).stream().filter(r -> r.key().equals(uploadId))
+                .filter(r -> reader.deserialize(Topics.RESULTS, r.value()).getStage() == stage).count();
+    }
+
     private static long deadLettered(String uploadId) {
-        AvroDeserializer<ProductSubmitted> products = new AvroDeserializer<>(
-                new SchemaRegistryClient(Pipeline.infra().registry.url()), ProductSubmitted.class);
+        AvroDeserializer<ProductSubmitted> products = new AvroDeserializer<>(REGISTRY, ProductSubmitted.class);
         long count = 0;
-        for (Stage stage : new Stage[] {Stage.CATALOG, Stage.IMAGES}) {
+        for (Stage stage : List.of(Stage.CATALOG, Stage.IMAGES)) {
             String topic = Topics.deadLetter(stage);
             count += TopicReader.readCommitted(topic).stream()
                     .filter(r -> products.deserialize(topic, r.value()).getUploadId().equals(uploadId)).count();

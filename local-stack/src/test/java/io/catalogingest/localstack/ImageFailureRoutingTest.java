@@ -39,7 +39,7 @@ class ImageFailureRoutingTest {
         images.put("ok", origin + "/images/ok-" + run + ".png");
         images.put("not-found", origin + "/status/404");
         images.put("flaky", origin + "/flaky/flaky-" + run + ".png?failures=3");
-        images.put("slow", origin + "/images/slow-" + run + ".png?latencyMs=1500");
+        images.put("slow", origin + "/stalled/slow-" + run + ".png");
         images.put("oversize", origin + "/images/big-" + run + ".png?w=400&h=400&noise=true");
         images.put("pixel-bomb", origin + "/images/bomb-" + run + ".png?w=1200&h=1000");
         images.put("not-an-image", origin + "/text/page");

@@ -120,16 +120,17 @@ class KubernetesManifestsTest {
             assertThat(referenced).as(name + ": referenced variables are defined").allMatch(env::containsKey);
             variables.forEach((v, fallback) -> assertThat(fallback != null || env.containsKey(v)).as(name + " must set " + v).isTrue());
             assertThat(env.get("BIND_HOST").path("value").asText()).as(name + " listens beyond loopback").isEqualTo("0.0.0.0");
+            // Connection settings come from the shared ConfigMap, credentials from the one Secret.
+            List<String> configRefs = new ArrayList<>();
+            List<String> secretRefs = new ArrayList<>();
             env.values().forEach(e -> {
-                JsonNode configRef = e.path("valueFrom").path("configMapKeyRef");
-                if (!configRef.isMissingNode()) {
-                    assertThat(configKeys).as(name).contains(configRef.path("key").asText());
-                }
-                JsonNode secretRef = e.path("valueFrom").path("secretKeyRef");
-                if (!secretRef.isMissingNode()) {
-                    assertThat(secretRef.path("name").asText()).isEqualTo("catalog-ingest-secrets");
-                }
+                configRefs.add(e.path("valueFrom").path("configMapKeyRef").path("key").asText(null));
+                secretRefs.add(e.path("valueFrom").path("secretKeyRef").path("name").asText(null));
             });
+            configRefs.removeIf(java.util.Objects::isNull);
+            secretRefs.removeIf(java.util.Objects::isNull);
+            assertThat(configRefs).as(name + " reads the ConfigMap").isNotEmpty().isSubsetOf(configKeys);
+            assertThat(secretRefs).as(name + " reads the Secret").isNotEmpty().containsOnly("catalog-ingest-secrets");
 
             Map<String, Integer> ports = new java.util.HashMap<>();
             container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
@@ -159,11 +160,18 @@ class KubernetesManifestsTest {
 
     @Test
     void servicesRouteToDeclaredPorts() {
-        for (JsonNode service : kind("Service")) {
+        // The HTTP services behind the load balancer; the worker pools serve no traffic.
+        List<JsonNode> services = kind("Service");
+        assertThat(services).extracting(s -> s.path("metadata").path("name").asText())
+                .containsExactlyInAnyOrder("ingest-api", "status-service");
+        for (JsonNode service : services) {
             JsonNode deployment = named("Deployment", service.path("metadata").path("name").asText());
             List<String> portNames = new ArrayList<>();
             container(deployment).path("ports").forEach(p -> portNames.add(p.path("name").asText()));
-            service.path("spec").path("ports").forEach(p -> assertThat(portNames).contains(p.path("targetPort").asText()));
+            List<String> targets = new ArrayList<>();
+            service.path("spec").path("ports").forEach(p -> targets.add(p.path("targetPort").asText()));
+            assertThat(targets).as("target ports of " + deployment.path("metadata").path("name").asText())
+                    .containsExactly("http").isSubsetOf(portNames);
             assertThat(service.path("spec").path("selector")).isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
         }
     }

@@ -95,7 +95,8 @@ class LimitsAndBackpressureTest {
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.body().path("code").asText()).isEqualTo("KAFKA_UNAVAILABLE");
         assertThat(r.raw().headers().firstValue("Retry-After")).isPresent();
-        assertThat(seconds).isLessThan(10);
+        // Bounded by the 2 s Kafka timeout (a few of them), not by the transaction timeout of minutes.
+        assertThat(seconds).isLessThan(30);
     }
 
     @Test

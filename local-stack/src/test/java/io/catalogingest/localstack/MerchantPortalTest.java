@@ -9,12 +9,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -58,6 +60,8 @@ class MerchantPortalTest {
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200));
             browser.get(Pipeline.stack().statusUrl() + "/portal");
+            // The page wires its forms once its configuration has loaded, which fills in the ingest URL.
+            wait.until(b -> !b.findElement(By.id("ingest-url")).getAttribute("value").isEmpty());
             browser.findElement(By.id("api-key")).sendKeys(key);
             WebElement ingest = browser.findElement(By.id("ingest-url"));
             ingest.clear();
@@ -68,15 +72,19 @@ class MerchantPortalTest {
             browser.findElement(By.id("upload")).click();
             wait.until(b -> b.findElement(By.id("message")).getText().contains("accepted: 3 item(s)"));
 
-            WebElement row = wait.until(b -> {
+            // The table is rebuilt every few seconds: find the row afresh on each try.
+            wait.ignoring(StaleElementReferenceException.class);
+            List<String> done = wait.until(b -> {
                 List<WebElement> rows = b.findElements(By.cssSelector("#uploads tr.upload.status-DONE"));
-                return rows.isEmpty() ? null : rows.get(0);
+                return rows.isEmpty() ? null : Stream.of("percent", "succeeded", "failed")
+                        .map(cell -> rows.get(0).findElement(By.className(cell)).getText()).toList();
             });
-            assertThat(row.findElement(By.className("percent")).getText()).isEqualTo("100%");
-            assertThat(row.findElement(By.className("succeeded")).getText()).isEqualTo("2");
-            assertThat(row.findElement(By.className("failed")).getText()).isEqualTo("1");
+            assertThat(done).containsExactly("100%", "2", "1");
 
-            row.click();
+            wait.until(b -> {
+                b.findElement(By.cssSelector("#uploads tr.upload.status-DONE")).click();
+                return true;
+            });
             wait.until(b -> b.findElement(By.id("failed-section")).isDisplayed());
             assertThat(browser.findElement(By.cssSelector("#failed tbody")).getText()).contains("chair").contains("IMAGE_NOT_FOUND");
 

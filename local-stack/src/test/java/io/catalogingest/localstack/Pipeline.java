@@ -24,6 +24,7 @@ final class Pipeline {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static LocalStack stack;
     /** Short retry delays and small limits, so that failure paths finish within a test. */
     static final Map<String, String> WORKER_SETTINGS = Map.of(
@@ -110,7 +111,9 @@ final class Pipeline {
 
     private static Reply send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            // A stalled service fails the test instead of hanging the build.
+            HttpRequest bounded = HttpRequest.newBuilder(request, (name, value) -> true).timeout(REQUEST_TIMEOUT).build();
+            HttpResponse<String> r = client.send(bounded, HttpResponse.BodyHandlers.ofString());
             JsonNode body = r.body() == null || r.body().isBlank() || !r.headers().firstValue("Content-Type").orElse("").contains("json")
                     ? JSON.nullNode() : JSON.readTree(r.body());
             return new Reply(r.statusCode(), body, r);

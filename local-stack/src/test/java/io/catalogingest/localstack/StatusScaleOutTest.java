@@ -10,10 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.catalogingest.devstack.TcpRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,29 +44,40 @@ class StatusScaleOutTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String key = Pipeline.stack().createMerchant("m-restart-" + run, "Restart");
         String appId = "status-restart-" + run;
+        int items = 200;
         int port = LocalStack.freePort();
         LocalStack.StatusInstance first = Pipeline.stack().startExtraStatus("status-r1-" + run, appId, port, dir.resolve("first"));
-        String uploadId;
         String path;
+        TcpRelay objectStore = Pipeline.infra().s3Relay;
+        // Without the object store the image stage holds every item (it pauses, spending no
+        // attempts), so the upload stays IN_PROGRESS for as long as the test needs.
+        objectStore.cut();
         try {
-            Pipeline.Reply accepted = upload(key, run, 600);
-            uploadId = accepted.body().path("uploadId").asText();
-            path = "/v1/uploads/" + uploadId;
-            JsonNode midway = await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> Pipeline.get(first.url() + path, key).body(), s -> s.path("succeeded").asInt() > 0);
-            assertThat(midway.path("status").asText()).isEqualTo("IN_PROGRESS");
+            try {
+                path = "/v1/uploads/" + upload(key, run, items).body().path("uploadId").asText();
+                JsonNode midway = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> Pipeline.get(first.url() + path, key).body(),
+                                s -> s.path("stages").path("catalog").path("succeeded").asInt() == items);
+                assertThat(midway.path("status").asText()).isEqualTo("IN_PROGRESS");
+                assertThat(midway.path("stages").path("images").path("succeeded").asInt()).isZero();
+            } finally {
+                first.close();
+            }
+            // A new, empty state directory: everything comes back from the changelog topics.
+            try (LocalStack.StatusInstance second = Pipeline.stack().startExtraStatus("status-r2-" + run, appId, port,
+                    dir.resolve("second"))) {
+                JsonNode restored = await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> Pipeline.get(second.url() + path, key), r -> r.status() == 200).body();
+                assertThat(restored.path("stages").path("catalog").path("succeeded").asInt()).isEqualTo(items);
+                assertThat(restored.path("status").asText()).isEqualTo("IN_PROGRESS");
+                objectStore.restore();
+                JsonNode done = awaitDone(second.url() + path, key);
+                assertThat(done.path("succeeded").asInt()).isEqualTo(items);
+                assertThat(done.path("failed").asInt()).isZero();
+                assertThat(done).isEqualTo(awaitDone(Pipeline.stack().statusUrl() + path, key));
+            }
         } finally {
-            first.close();
-        }
-        // A new, empty state directory: everything comes back from the changelog topics.
-        LocalStack.StatusInstance second = Pipeline.stack().startExtraStatus("status-r2-" + run, appId, port, dir.resolve("second"));
-        try {
-            JsonNode done = awaitDone(second.url() + path, key);
-            assertThat(done.path("succeeded").asInt()).isEqualTo(600);
-            assertThat(done.path("failed").asInt()).isZero();
-            assertThat(done).isEqualTo(awaitDone(Pipeline.stack().statusUrl() + path, key));
-        } finally {
-            second.close();
+            objectStore.restore();
         }
     }
 
@@ -104,7 +118,7 @@ class StatusScaleOutTest {
             AtomicBoolean polling = new AtomicBoolean(true);
             ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
             List<Integer> codes = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Thread client = new Thread(() -> {
+            CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
                 while (polling.get()) {
                     for (String id : truth.keySet()) {
                         Pipeline.Reply r = Pipeline.get(one.url() + "/v1/uploads/" + id, key);
@@ -115,12 +129,14 @@ class StatusScaleOutTest {
                     }
                 }
             });
-            client.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !codes.isEmpty());
+            int askedBeforeTheRebalance = codes.size();
             two.close();
             three = Pipeline.stack().startExtraStatus("status-s3-" + run, appId, LocalStack.freePort(), dir.resolve("three"));
             awaitAllAnswer(List.of(one, three), truth.keySet(), key);
+            await().atMost(Duration.ofSeconds(30)).until(() -> codes.size() > askedBeforeTheRebalance + truth.size());
             polling.set(false);
-            client.join();
+            client.get(1, TimeUnit.MINUTES); // rethrows what failed the client
             assertThat(wrong).isEmpty();
             assertThat(codes).contains(200);
         } finally {

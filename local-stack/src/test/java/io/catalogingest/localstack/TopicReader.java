@@ -52,8 +52,12 @@ final class TopicReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    // A partial read would let "nothing was enqueued" pass without looking at everything.
+                    throw new IllegalStateException("could not read " + topic + " to its end within 2 minutes");
+                }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }

@@ -1,7 +1,9 @@
 package io.catalogingest.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ class TopicsAndLagCommandsTest {
             admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
                     new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "691200000"), AlterConfigOp.OpType.SET))))
                     .all().get(30, TimeUnit.SECONDS);
+            awaitRetention(admin, resource, "691200000");
 
             Cli.Run verify = Cli.withKafka(apply());
             assertThat(verify.exit()).as(verify.out() + verify.err()).isEqualTo(3);
@@ -38,8 +41,7 @@ class TopicsAndLagCommandsTest {
             Cli.Run fix = Cli.withKafka(apply("--alter-configs"));
             assertThat(fix.exit()).as(fix.out()).isZero();
             assertThat(fix.out()).contains("altered " + topic + ": retention.ms").contains("0 drift(s)");
-            assertThat(admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
-                    .get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("604800000");
+            awaitRetention(admin, resource, "604800000");
 
             Cli.Run again = Cli.withKafka(apply());
             assertThat(again.exit()).isZero();
@@ -48,9 +50,14 @@ class TopicsAndLagCommandsTest {
     }
 
     @Test
-    void lagListsEveryPartitionOfTheGroupWithTotals() {
+    void lagListsEveryPartitionOfTheGroupWithTotals() throws Exception {
         Pipeline.upload(Pipeline.stack().createMerchant("m-lag-" + System.nanoTime(), "Lag"), "application/json",
                 "[{\"sku\":\"a\",\"title\":\"A\",\"price\":1,\"currency\":\"EUR\"}]");
+        // The group must have committed something before its lag can be read.
+        try (Admin admin = admin()) {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> !admin
+                    .listConsumerGroupOffsets("catalog-writer").partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).isEmpty());
+        }
         Cli.Run lag = Cli.withKafka("lag", "--group", "catalog-writer", "--sample", "500ms");
         assertThat(lag.exit()).as(lag.err()).isZero();
         assertThat(lag.out()).contains("group catalog-writer").contains("total lag").contains("drain");
@@ -66,6 +73,12 @@ class TopicsAndLagCommandsTest {
         args.addAll(List.of(SINGLE_BROKER));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
+    }
+
+    /** A config change reaches the broker's view a moment after the controller accepted it. */
+    private static void awaitRetention(Admin admin, ConfigResource topic, String value) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> admin.describeConfigs(List.of(topic))
+                .all().get(30, TimeUnit.SECONDS).get(topic).get(TopicConfig.RETENTION_MS_CONFIG).value(), value::equals);
     }
 
     private static Admin admin() {

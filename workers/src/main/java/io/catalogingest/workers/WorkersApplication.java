@@ -20,6 +20,7 @@ import io.catalogingest.workers.images.ImageStore;
 import io.catalogingest.workers.images.ImageWorker;
 import io.catalogingest.workers.images.S3ObjectStorage;
 import io.catalogingest.workers.kafka.ConcurrentStagePool;
+import io.catalogingest.workers.kafka.KafkaClients;
 import io.catalogingest.workers.kafka.StagePool;
 import io.catalogingest.workers.kafka.WorkerPool;
 import io.catalogingest.common.ServiceBootstrap;
@@ -59,10 +60,11 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
         ServiceBootstrap.run(environment);
         Jdbi jdbi = Databases.jdbi(environment, config);
         CancellationDao cancellations = jdbi.onDemand(CancellationDao.class);
+        KafkaClients kafka = KafkaClients.of(config.getKafka());
 
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();
-            manage(environment, ConsumerGroups.CATALOG_WRITER, new StagePool(config.getKafka(), ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
+            manage(environment, ConsumerGroups.CATALOG_WRITER, new StagePool(kafka, ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
                     new CancellingHandler(new CatalogWriter(jdbi), cancellations::cancelled), catalog.getConsumers(), catalog.getMaxPollRecords(), retries(catalog), environment.metrics()));
         }
         if (config.getImages().isEnabled()) {
@@ -78,7 +80,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
             ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());
-            manage(environment, ConsumerGroups.IMAGE_WORKER, new ConcurrentStagePool(config.getKafka(), ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
+            manage(environment, ConsumerGroups.IMAGE_WORKER, new ConcurrentStagePool(kafka, ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
                     new CancellingHandler(new ImageWorker(fetcher, store, jdbi), cancellations::cancelled), images.getConsumers(), images.getMaxPollRecords(),
                     images.getConcurrentDownloads(), downloads, retries(images), environment.metrics()));
         }

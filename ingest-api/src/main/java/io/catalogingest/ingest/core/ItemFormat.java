@@ -8,6 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The body formats an upload can come in. */
@@ -68,8 +69,10 @@ public enum ItemFormat {
     /** A copy of the service's mapper whose parsers enforce {@link #CONSTRAINTS}; make it once. */
     public static ObjectMapper constrained(ObjectMapper mapper) {
         // The caller owns the body stream: parsers must not close it when they reach its end.
+        // Items pass through a tree on their way to binding: decimals must stay exact there.
         return mapper.copyWith(JsonFactory.builder().streamReadConstraints(CONSTRAINTS)
-                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build());
+                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build())
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /** Opens a reader over the body; {@code json} is a {@link #constrained} mapper. */

@@ -8,7 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.catalogingest.common.kafka.KafkaFactory;
-import io.catalogingest.ingest.core.UploadWriter;
+import io.catalogingest.ingest.core.UploadTransactions;
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Topics;
@@ -28,14 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * time, so concurrent uploads each borrow one. Transactional ids are stable per instance and slot,
  * so a restarted instance fences its predecessor's open transactions at once.
  */
-public final class TransactionalProducers implements Managed {
-    /** Kafka could not take the upload in time; the caller answers 503. */
-    public static final class UnavailableException extends Exception {
-        public UnavailableException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
+public final class TransactionalProducers implements UploadTransactions, Managed {
     private final KafkaFactory kafka;
     private final String instanceId;
     private final int size;
@@ -69,6 +62,7 @@ public final class TransactionalProducers implements Managed {
     }
 
     /** Borrows a producer and begins a transaction on it. */
+    @Override
     public Transaction begin() throws UnavailableException {
         Slot slot;
         try {
@@ -91,7 +85,7 @@ public final class TransactionalProducers implements Managed {
     }
 
     /** One upload's transaction. Commit ends it; close aborts it if it was not committed. */
-    public final class Transaction implements UploadWriter, AutoCloseable {
+    public final class Transaction implements UploadTransactions.Transaction {
         private final Slot slot;
         private boolean open = true;
 
@@ -119,6 +113,7 @@ public final class TransactionalProducers implements Managed {
         }
 
         /** Commits: on return every record is durably in Kafka. */
+        @Override
         public void commit() throws UnavailableException {
             try {
                 slot.producer().commitTransaction();

@@ -24,9 +24,9 @@ import io.catalogingest.ingest.core.ItemFormat;
 import io.catalogingest.ingest.core.SizeLimitedInputStream;
 import io.catalogingest.ingest.core.UploadIntake;
 import io.catalogingest.ingest.core.UploadRefusedException;
+import io.catalogingest.ingest.core.UploadTransactions;
+import io.catalogingest.ingest.core.UploadTransactions.UnavailableException;
 import io.catalogingest.ingest.db.IdempotencyDao;
-import io.catalogingest.ingest.kafka.TransactionalProducers;
-import io.catalogingest.ingest.kafka.TransactionalProducers.UnavailableException;
 import io.dropwizard.auth.Auth;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -65,14 +65,14 @@ public final class UploadResource {
     public record Limits(long maxBodyBytes, int uploadsPerMinute, long idempotencyRetentionSeconds) {}
 
     private final ObjectMapper json;
-    private final TransactionalProducers producers;
+    private final UploadTransactions producers;
     private final UploadIntake intake;
     private final IdempotencyDao idempotency;
     private final Limits limits;
     private final String statusBaseUrl;
     private final RateLimiterRegistry rateLimiters;
 
-    public UploadResource(ObjectMapper json, TransactionalProducers producers, UploadIntake intake, IdempotencyDao idempotency,
+    public UploadResource(ObjectMapper json, UploadTransactions producers, UploadIntake intake, IdempotencyDao idempotency,
             Limits limits, String statusBaseUrl) {
         this.json = json;
         this.producers = producers;
@@ -192,7 +192,7 @@ public final class UploadResource {
         MDC.put("uploadId", uploadId);
         try (InputStream raw = new DigestInputStream(new SizeLimitedInputStream(body.stream(), limits.maxBodyBytes()), digest);
                 InputStream items = body.gzip() ? new SizeLimitedInputStream(new GZIPInputStream(raw, 1 << 16), limits.maxBodyBytes()) : raw;
-                TransactionalProducers.Transaction tx = producers.begin()) {
+                UploadTransactions.Transaction tx = producers.begin()) {
             UploadIntake.Result result = intake.intake(uploadId, merchant.merchantId(), Instant.now(),
                     body.format().open(json, items), allOrNothing, tx);
             raw.transferTo(OutputStream.nullOutputStream()); // the whole body counts for idempotency

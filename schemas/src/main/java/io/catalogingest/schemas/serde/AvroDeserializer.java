@@ -20,17 +20,17 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Without a reader class the writer schema's own generated class is used ({@link #anyRecord}).
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final Class<T> readerClass;
     private final Map<Integer, DatumReader<T>> readersById = new ConcurrentHashMap<>();
 
-    public AvroDeserializer(SchemaRegistryClient registry, Class<T> readerClass) {
+    public AvroDeserializer(SchemaRegistry registry, Class<T> readerClass) {
         this.registry = registry;
         this.readerClass = readerClass;
     }
 
     /** A deserializer for topics that carry several record types (e.g. the status fold's input). */
-    public static AvroDeserializer<SpecificRecord> anyRecord(SchemaRegistryClient registry) {
+    public static AvroDeserializer<SpecificRecord> anyRecord(SchemaRegistry registry) {
         return new AvroDeserializer<>(registry, null);
     }
 

@@ -22,10 +22,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Writers are made once per schema, not per record: this runs for every record produced.
  */
 public final class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
 
-    public AvroSerializer(SchemaRegistryClient registry) {
+    public AvroSerializer(SchemaRegistry registry) {
         this.registry = registry;
     }
 

@@ -21,7 +21,7 @@ import org.apache.kafka.common.errors.SerializationException;
  * API, Karapace and Redpanda). Registrations and look-ups are cached: each schema costs one request
  * per process.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +48,7 @@ public final class SchemaRegistryClient {
         }
     }
 
-    /** Registers the schema under the subject (or finds it registered) and returns its global id. */
+    @Override
     public int register(String subject, Schema schema) {
         return idsBySubjectAndSchema.computeIfAbsent(new SubjectSchema(subject, schema), k -> {
             HttpRequest request = HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
@@ -72,7 +72,7 @@ public final class SchemaRegistryClient {
         });
     }
 
-    /** The writer schema with this global id. */
+    @Override
     public Schema schemaById(int id) {
         return schemasById.computeIfAbsent(id, k -> {
             JsonNode answer = send(HttpRequest.newBuilder(uri("/schemas/ids/" + id)).GET().build(), "look up schema " + id);

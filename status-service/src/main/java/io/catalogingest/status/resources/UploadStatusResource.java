@@ -24,7 +24,7 @@ import io.catalogingest.status.api.UploadStatusView;
 import io.catalogingest.status.core.UploadStatus;
 import io.catalogingest.status.streams.Cancellations;
 import io.catalogingest.status.streams.InstanceClient;
-import io.catalogingest.status.streams.StatusStreams;
+import io.catalogingest.status.streams.StatusQueries;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -56,12 +56,12 @@ public final class UploadStatusResource {
     static final int MAX_PAGE = 1000;
     static final String NDJSON = "application/x-ndjson";
 
-    private final StatusStreams streams;
+    private final StatusQueries streams;
     private final InstanceClient instances;
     private final Cancellations cancellations;
     private final ObjectMapper json;
 
-    public UploadStatusResource(StatusStreams streams, InstanceClient instances, Cancellations cancellations, ObjectMapper json) {
+    public UploadStatusResource(StatusQueries streams, InstanceClient instances, Cancellations cancellations, ObjectMapper json) {
         this.streams = streams;
         this.instances = instances;
         this.cancellations = cancellations;

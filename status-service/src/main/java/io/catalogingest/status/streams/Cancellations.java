@@ -9,6 +9,7 @@ import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadCancelled;
 import io.catalogingest.schemas.serde.AvroSerializer;
+import io.catalogingest.schemas.serde.SchemaRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,9 +27,14 @@ public final class Cancellations implements AutoCloseable {
     private final AvroSerializer<UploadCancelled> serializer;
 
     public Cancellations(CancellationDao dao, KafkaFactory kafka, String clientId) {
+        this(dao, new KafkaProducer<>(kafka.producer(clientId), new StringSerializer(), new ByteArraySerializer()), kafka.registry());
+    }
+
+    /** Over a producer and registry of the caller's choosing, e.g. in-memory ones. */
+    public Cancellations(CancellationDao dao, Producer<String, byte[]> producer, SchemaRegistry registry) {
         this.dao = dao;
-        this.producer = new KafkaProducer<>(kafka.producer(clientId), new StringSerializer(), new ByteArraySerializer());
-        this.serializer = new AvroSerializer<>(kafka.registry());
+        this.producer = producer;
+        this.serializer = new AvroSerializer<>(registry);
     }
 
     public void cancel(String uploadId, String merchantId) throws Exception {

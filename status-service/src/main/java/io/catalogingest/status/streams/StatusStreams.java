@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Runs the status topology and answers reads from this instance's state stores; says which
  * instance owns an upload, so that queries for others' uploads can be forwarded.
  */
-public final class StatusStreams implements Managed {
+public final class StatusStreams implements StatusQueries, Managed {
     /** The store cannot answer right now (starting, restoring or rebalancing); ask again shortly. */
     public static final class NotReadyException extends RuntimeException {
         public NotReadyException(String message) {
@@ -50,9 +50,6 @@ public final class StatusStreams implements Managed {
 
         record Unknown() implements Owner {}
     }
-
-    /** One entry of a merchant's upload list; {@code position} orders newest first and is the cursor. */
-    public record ListedUpload(String position, UploadProgress progress) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusStreams.class);
 
@@ -103,7 +100,7 @@ public final class StatusStreams implements Managed {
         return active.equals(self) ? new Owner.Local() : new Owner.Remote(baseUrl(active));
     }
 
-    /** Every other instance of this application, for queries that span all uploads of a merchant. */
+    @Override
     public List<URI> otherInstances() {
         requireRunning();
         List<URI> others = new ArrayList<>();
@@ -119,12 +116,13 @@ public final class StatusStreams implements Managed {
         return URI.create("http://" + host.host() + ":" + host.port());
     }
 
+    @Override
     public Optional<UploadProgress> progress(String uploadId) {
         ReadOnlyKeyValueStore<String, UploadProgress> store = store(StatusTopology.PROGRESS_STORE);
         return read(() -> Optional.ofNullable(store.get(uploadId)));
     }
 
-    /** Visits the upload's items in index order from {@code fromIndex} until the visitor answers false. */
+    @Override
     public void items(String uploadId, int fromIndex, BiPredicate<Integer, ItemState> visitor) {
         ReadOnlyKeyValueStore<String, ItemState> store = store(StatusTopology.ITEMS_STORE);
         int prefix = StatusTopology.itemPrefix(uploadId).length();
@@ -142,10 +140,7 @@ public final class StatusStreams implements Managed {
         });
     }
 
-    /**
-     * Up to {@code limit} of the merchant's uploads held by this instance, newest first, after the
-     * cursor position, that pass the filter.
-     */
+    @Override
     public List<ListedUpload> merchantUploads(String merchantId, String after, int limit, Predicate<UploadProgress> filter) {
         requireRunning();
         java.util.Set<Integer> partitions = localPartitions();

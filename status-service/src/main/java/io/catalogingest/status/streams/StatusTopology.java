@@ -10,7 +10,7 @@ import io.catalogingest.schemas.UploadCancelled;
 import io.catalogingest.schemas.UploadFinished;
 import io.catalogingest.schemas.UploadProgress;
 import io.catalogingest.schemas.serde.AvroSerdes;
-import io.catalogingest.schemas.serde.SchemaRegistryClient;
+import io.catalogingest.schemas.serde.SchemaRegistry;
 import io.catalogingest.status.core.ListPosition;
 import io.catalogingest.status.core.ProgressFold;
 import org.apache.avro.specific.SpecificRecord;
@@ -39,7 +39,7 @@ public final class StatusTopology {
 
     private StatusTopology() {}
 
-    public static Topology build(SchemaRegistryClient registry) {
+    public static Topology build(SchemaRegistry registry) {
         StreamsBuilder builder = new StreamsBuilder();
         // Cached: an upload's counts change with every outcome; the cache folds those changes into
         // one RocksDB write and one changelog record per commit.

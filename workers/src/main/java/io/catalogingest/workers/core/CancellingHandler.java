@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
 
@@ -23,12 +24,18 @@ public final class CancellingHandler implements StageHandler {
 
     private final StageHandler stage;
     private final Function<Set<String>, Set<String>> cancelledAmong;
-    private final Cache<String, Boolean> known = Caffeine.newBuilder().expireAfterWrite(REMEMBER).maximumSize(100_000).build();
+    private final Cache<String, Boolean> known;
 
     /** {@code cancelledAmong} answers which of the given upload ids are cancelled. */
     public CancellingHandler(StageHandler stage, Function<Set<String>, Set<String>> cancelledAmong) {
+        this(stage, cancelledAmong, Ticker.systemTicker());
+    }
+
+    /** With the clock that ages remembered answers. */
+    CancellingHandler(StageHandler stage, Function<Set<String>, Set<String>> cancelledAmong, Ticker ticker) {
         this.stage = stage;
         this.cancelledAmong = cancelledAmong;
+        this.known = Caffeine.newBuilder().expireAfterWrite(REMEMBER).maximumSize(100_000).ticker(ticker).build();
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 import com.codahale.metrics.MetricRegistry;
-import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.PartitionProgress;
@@ -46,7 +45,7 @@ public final class ConcurrentStagePool extends ConsumerPool {
     private final int maxInFlight;
     private final ExecutorService executor;
 
-    public ConcurrentStagePool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
+    public ConcurrentStagePool(KafkaClients kafka, String groupId, String instanceId, StageHandler handler, int consumers,
             int maxPollRecords, int maxInFlight, ExecutorService executor, RetryPolicy retryPolicy, MetricRegistry metrics) {
         super(kafka, groupId, instanceId, handler, consumers, retryPolicy, metrics);
         this.maxPollRecords = maxPollRecords;
@@ -142,6 +141,7 @@ public final class ConcurrentStagePool extends ConsumerPool {
             } catch (Exception | Error e) {
                 // Database, object store or Kafka failed the record as a whole (some drivers throw
                 // AssertionError on a dropped connection): not the item's fault, no attempt counted.
+                dependencyFaults.mark();
                 LOG.warn("{} record {}-{}@{} failed; it will be processed again: {}", handler.stage(), record.topic(),
                         record.partition(), record.offset(), e.toString());
                 return new Done(record, true);

@@ -4,16 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.StageHandler;
 import io.dropwizard.lifecycle.Managed;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * What both kinds of stage pool share: {@code consumers} threads, each with its own consumer in
@@ -23,14 +20,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 abstract class ConsumerPool implements Managed, WorkerPool {
     /** One consumer of the pool and the thread that runs it. */
     abstract class Member implements Runnable {
-        final KafkaConsumer<String, byte[]> consumer;
+        final Consumer<String, byte[]> consumer;
         final Thread thread;
         final RetryPauses pauses;
 
         Member(String clientId, int maxPollRecords) {
-            var props = kafka.consumer(groupId, clientId);
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = kafka.consumer(groupId, clientId, maxPollRecords);
             thread = new Thread(this, clientId);
             pauses = new RetryPauses(consumer, Topics.retry(handler.stage()));
         }
@@ -40,7 +35,7 @@ abstract class ConsumerPool implements Managed, WorkerPool {
         }
     }
 
-    final KafkaFactory kafka;
+    final KafkaClients kafka;
     final String groupId;
     final String instanceId;
     final StageHandler handler;
@@ -48,10 +43,12 @@ abstract class ConsumerPool implements Managed, WorkerPool {
     private final RetryPolicy retryPolicy;
     final MetricRegistry metrics;
     final String metricPrefix;
+    /** Records or batches a dependency failed as a whole: retried without spending an attempt. */
+    final Meter dependencyFaults;
     private final List<Member> members = new CopyOnWriteArrayList<>();
     OutcomeRouter router;
 
-    ConsumerPool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
+    ConsumerPool(KafkaClients kafka, String groupId, String instanceId, StageHandler handler, int consumers,
             RetryPolicy retryPolicy, MetricRegistry metrics) {
         this.kafka = kafka;
         this.groupId = groupId;
@@ -61,6 +58,7 @@ abstract class ConsumerPool implements Managed, WorkerPool {
         this.retryPolicy = retryPolicy;
         this.metrics = metrics;
         this.metricPrefix = MetricRegistry.name("stage", groupId);
+        this.dependencyFaults = metrics.meter(MetricRegistry.name(metricPrefix, "dependency-faults"));
         PoolSupport.registerLag(metrics, metricPrefix, () -> members.stream().map(m -> m.consumer).toList());
     }
 
@@ -71,7 +69,8 @@ abstract class ConsumerPool implements Managed, WorkerPool {
 
     @Override
     public void start() {
-        router = new OutcomeRouter(kafka, handler.stage(), groupId + "-" + instanceId + "-out", retryPolicy, metrics, metricPrefix);
+        router = new OutcomeRouter(kafka.producer(groupId + "-" + instanceId + "-out"), kafka.registry(), handler.stage(),
+                retryPolicy, metrics, metricPrefix);
         for (int i = 0; i < consumers; i++) {
             Member member = newMember(groupId + "-" + instanceId + "-" + i);
             members.add(member);

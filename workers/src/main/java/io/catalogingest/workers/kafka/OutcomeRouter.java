@@ -5,7 +5,6 @@ import java.util.concurrent.Future;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.RecordHeaders;
@@ -13,18 +12,16 @@ import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.AvroSerializer;
+import io.catalogingest.schemas.serde.SchemaRegistry;
 import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.Outcomes;
 import io.catalogingest.workers.core.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,15 +46,15 @@ final class OutcomeRouter implements AutoCloseable {
     private final Meter deadLettered;
     private final Meter cancelled;
 
-    OutcomeRouter(KafkaFactory kafka, Stage stage, String clientId, RetryPolicy retryPolicy, MetricRegistry metrics,
-            String metricPrefix) {
+    OutcomeRouter(Producer<String, byte[]> producer, SchemaRegistry registry, Stage stage, RetryPolicy retryPolicy,
+            MetricRegistry metrics, String metricPrefix) {
         this.stage = stage;
         this.retryTopic = Topics.retry(stage);
         this.deadLetterTopic = Topics.deadLetter(stage);
         this.retryPolicy = retryPolicy;
-        this.producer = new KafkaProducer<>(kafka.producer(clientId), new StringSerializer(), new ByteArraySerializer());
-        this.products = new AvroDeserializer<>(kafka.registry(), ProductSubmitted.class);
-        this.outcomes = new AvroSerializer<>(kafka.registry());
+        this.producer = producer;
+        this.products = new AvroDeserializer<>(registry, ProductSubmitted.class);
+        this.outcomes = new AvroSerializer<>(registry);
         this.succeeded = metrics.meter(MetricRegistry.name(metricPrefix, "succeeded"));
         this.failed = metrics.meter(MetricRegistry.name(metricPrefix, "failed"));
         this.retried = metrics.meter(MetricRegistry.name(metricPrefix, "retried"));

@@ -9,7 +9,6 @@ import java.util.concurrent.Future;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
-import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.RetryPolicy;
@@ -36,7 +35,7 @@ public final class StagePool extends ConsumerPool {
     private final int maxPollRecords;
     private final Timer batches;
 
-    public StagePool(KafkaFactory kafka, String groupId, String instanceId, StageHandler handler, int consumers,
+    public StagePool(KafkaClients kafka, String groupId, String instanceId, StageHandler handler, int consumers,
             int maxPollRecords, RetryPolicy retryPolicy, MetricRegistry metrics) {
         super(kafka, groupId, instanceId, handler, consumers, retryPolicy, metrics);
         this.maxPollRecords = maxPollRecords;
@@ -79,6 +78,7 @@ public final class StagePool extends ConsumerPool {
                         // A fault of the whole batch (database, object store, Kafka; some drivers throw
                         // AssertionError on a dropped connection) is not the items' fault: no attempt
                         // is counted; wait and take the same records again.
+                        dependencyFaults.mark();
                         LOG.warn("{} batch of {} records failed; pausing {} ms before retrying it: {}", handler.stage(),
                                 records.count(), backoff.toMillis(), e.toString());
                         rewind(records);

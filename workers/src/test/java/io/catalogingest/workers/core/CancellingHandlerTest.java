@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
@@ -36,10 +37,11 @@ class CancellingHandlerTest {
 
     @Test
     void itemsOfCancelledUploadsAreSkippedAndTheRestAppliedInBatchOrder() throws Exception {
+        AtomicLong nanos = new AtomicLong();
         CancellingHandler handler = new CancellingHandler(stage, ids -> {
             asked.add(ids);
             return Set.of("gone");
-        });
+        }, nanos::get);
         List<ProductSubmitted> batch = List.of(product("live", 0), product("gone", 0), product("live", 1), product("gone", 1));
         List<ItemOutcome> outcomes = handler.process(batch);
 
@@ -48,7 +50,13 @@ class CancellingHandlerTest {
         assertThat(outcomes.get(1).succeeded()).isFalse();
         assertThat(applied).extracting(ProductSubmitted::getUploadId).containsOnly("live");
 
+        nanos.addAndGet(CancellingHandler.REMEMBER.toNanos() - 1);
         handler.process(List.of(product("live", 2)));
         assertThat(asked).as("answers are remembered briefly").containsExactly(Set.of("live", "gone"));
+
+        // Then asked again, so a cancellation reaches an upload already being worked on.
+        nanos.addAndGet(1);
+        handler.process(List.of(product("live", 3)));
+        assertThat(asked).containsExactly(Set.of("live", "gone"), Set.of("live"));
     }
 }

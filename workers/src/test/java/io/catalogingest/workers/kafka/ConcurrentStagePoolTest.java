@@ -1,0 +1,130 @@
+package io.catalogingest.workers.kafka;
+
+import static io.catalogingest.workers.kafka.MockKafka.PRODUCTS_0;
+import static io.catalogingest.workers.kafka.MockKafka.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.codahale.metrics.MetricRegistry;
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.Stage;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.workers.core.RetryPolicy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ConcurrentStagePoolTest {
+    private final MockKafka kafka = new MockKafka(true);
+    private final ManualExecutor executor = new ManualExecutor();
+    private ConcurrentStagePool pool;
+
+    private void start(RecordingStage stage) {
+        pool = new ConcurrentStagePool(kafka, "images", "test", stage, 1, 100, 10, executor,
+                new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1)), new MetricRegistry());
+        pool.start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        pool.stop();
+    }
+
+    @Test
+    void commitsOnlyUpToTheLowestUnfinishedRecord() throws InterruptedException {
+        kafka.deliverOnFirstPoll(kafka.products(4));
+        start(new RecordingStage(Stage.IMAGES, 0));
+        List<Runnable> byOffset = executor.awaitQueued(4);
+
+        // Records 2 and 3 finish before 0, so the commit that follows 0 has seen them all.
+        byOffset.get(2).run();
+        byOffset.get(3).run();
+        byOffset.get(0).run();
+        eventually().until(() -> kafka.committed(PRODUCTS_0) > 0);
+        assertThat(kafka.committed(PRODUCTS_0)).as("record 1 is still in flight").isEqualTo(1);
+
+        byOffset.get(1).run();
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 4);
+        assertThat(kafka.producer.history()).extracting(kafka::outcome).extracting(ItemProcessed::getItemIndex)
+                .containsExactly(2, 3, 0, 1);
+    }
+
+    @Test
+    void aRecordFailedAsAWholeByADependencyIsProcessedAgainNotDeadLettered() throws InterruptedException {
+        RecordingStage stage = new RecordingStage(Stage.IMAGES, 1);
+        kafka.deliverOnFirstPoll(kafka.products(1));
+        start(stage);
+
+        executor.runNext();
+        executor.runNext(); // dispatched again once the backoff has passed
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 1);
+
+        ProductSubmitted item0 = MockKafka.product(0);
+        assertThat(stage.calls).containsExactly(List.of(item0), List.of(item0));
+        assertThat(kafka.producer.history()).extracting(ProducerRecord::topic).containsExactly(Topics.RESULTS);
+        assertThat(kafka.producer.history()).extracting(kafka::outcome).extracting(ItemProcessed::getOutcome, ItemProcessed::getAttempt)
+                .containsExactly(tuple(Outcome.SUCCEEDED, 1));
+    }
+
+    /** Runs the pool's records on the test's thread, when and in the order the test says. */
+    private static final class ManualExecutor extends AbstractExecutorService {
+        private final BlockingQueue<Runnable> queued = new LinkedBlockingQueue<>();
+
+        @Override
+        public void execute(Runnable command) {
+            queued.add(command);
+        }
+
+        /** The next {@code count} records handed over, in the order the pool dispatched them. */
+        List<Runnable> awaitQueued(int count) throws InterruptedException {
+            List<Runnable> records = new ArrayList<>();
+            while (records.size() < count) {
+                records.add(next());
+            }
+            return records;
+        }
+
+        void runNext() throws InterruptedException {
+            next().run();
+        }
+
+        private Runnable next() throws InterruptedException {
+            Runnable next = queued.poll(10, TimeUnit.SECONDS);
+            assertThat(next).as("a record handed over by the pool").isNotNull();
+            return next;
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.catalogingest.workers.kafka;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.schemas.serde.AvroSerializer;
+import io.catalogingest.schemas.serde.InMemorySchemaRegistry;
+import io.catalogingest.schemas.serde.SchemaRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+
+/**
+ * A pool's Kafka clients as test doubles (one {@link MockConsumer}, a {@link MockProducer}, an
+ * in-memory schema registry), and the records they carry in the Confluent wire format.
+ */
+final class MockKafka implements KafkaClients {
+    static final TopicPartition PRODUCTS_0 = new TopicPartition(Topics.PRODUCTS, 0);
+    static final String UPLOAD_ID = "upload-1";
+
+    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    final MockProducer<String, byte[]> producer;
+    private final AvroSerializer<ProductSubmitted> products = new AvroSerializer<>(registry);
+    private final AvroDeserializer<ItemProcessed> outcomes = new AvroDeserializer<>(registry, ItemProcessed.class);
+
+    /** With {@code autoAcknowledge} false, a send is acknowledged only by {@code producer.completeNext()}. */
+    MockKafka(boolean autoAcknowledge) {
+        producer = new MockProducer<>(autoAcknowledge, null, new StringSerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized void flush() {
+                // MockProducer's flush acknowledges every pending send; a broker is not that obliging.
+            }
+        };
+    }
+
+    @Override
+    public Consumer<String, byte[]> consumer(String groupId, String clientId, int maxPollRecords) {
+        return consumer;
+    }
+
+    @Override
+    public Producer<String, byte[]> producer(String clientId) {
+        return producer;
+    }
+
+    @Override
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    static ProductSubmitted product(int itemIndex) {
+        return ProductSubmitted.newBuilder().setUploadId(UPLOAD_ID).setMerchantId("m").setItemIndex(itemIndex)
+                .setSku("sku-" + itemIndex).setTitle("t").setPrice(new BigDecimal("1.0000")).setCurrency("EUR")
+                .setAcceptedAt(Instant.EPOCH).build();
+    }
+
+    /** The product as a stage reads it from {@code topic}: keyed by merchant and SKU, in the wire format. */
+    ConsumerRecord<String, byte[]> record(String topic, int partition, long offset, ProductSubmitted product) {
+        return new ConsumerRecord<>(topic, partition, offset, Topics.productKey(product.getMerchantId(), product.getSku()),
+                products.serialize(Topics.PRODUCTS, product));
+    }
+
+    /** Items 0 to {@code count - 1} at the same offsets of the first products partition. */
+    List<ConsumerRecord<String, byte[]>> products(int count) {
+        return IntStream.range(0, count).mapToObj(i -> record(Topics.PRODUCTS, 0, i, product(i))).toList();
+    }
+
+    /** Hands the pool the first products partition and these records at its first poll, once it has subscribed. */
+    void deliverOnFirstPoll(List<ConsumerRecord<String, byte[]>> records) {
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PRODUCTS_0));
+            consumer.updateBeginningOffsets(Map.of(PRODUCTS_0, 0L));
+            records.forEach(consumer::addRecord);
+        });
+    }
+
+    /** The committed offset of the partition, -1 before any commit. */
+    long committed(TopicPartition tp) {
+        OffsetAndMetadata offset = consumer.committed(Set.of(tp)).get(tp);
+        return offset == null ? -1 : offset.offset();
+    }
+
+    List<ProducerRecord<String, byte[]>> sentTo(String topic) {
+        return producer.history().stream().filter(r -> r.topic().equals(topic)).toList();
+    }
+
+    ItemProcessed outcome(ProducerRecord<String, byte[]> record) {
+        return outcomes.deserialize(record.topic(), record.value());
+    }
+
+    /** The record's headers as text, the last value of each name. */
+    static Map<String, String> headers(ProducerRecord<String, byte[]> record) {
+        return StreamSupport.stream(record.headers().spliterator(), false)
+                .collect(Collectors.toMap(Header::key, h -> new String(h.value(), StandardCharsets.UTF_8), (a, b) -> b));
+    }
+
+    /** Waits for what the pool's own thread does, checking often so that tests stay fast. */
+    static ConditionFactory eventually() {
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+    }
+}

@@ -1,0 +1,180 @@
+package io.catalogingest.workers.kafka;
+
+import static io.catalogingest.schemas.RecordHeaders.ATTEMPT;
+import static io.catalogingest.schemas.RecordHeaders.ERROR_CLASS;
+import static io.catalogingest.schemas.RecordHeaders.ERROR_CODE;
+import static io.catalogingest.schemas.RecordHeaders.ERROR_MESSAGE;
+import static io.catalogingest.schemas.RecordHeaders.FIRST_FAILURE;
+import static io.catalogingest.schemas.RecordHeaders.NOT_BEFORE;
+import static io.catalogingest.schemas.RecordHeaders.ORIGIN_OFFSET;
+import static io.catalogingest.schemas.RecordHeaders.ORIGIN_PARTITION;
+import static io.catalogingest.schemas.RecordHeaders.ORIGIN_TOPIC;
+import static io.catalogingest.schemas.RecordHeaders.REPLAY_COUNT;
+import static io.catalogingest.schemas.RecordHeaders.STAGE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.FileNotFoundException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.codahale.metrics.MetricRegistry;
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.RecordHeaders;
+import io.catalogingest.schemas.Stage;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.workers.core.ItemFailure;
+import io.catalogingest.workers.core.ItemOutcome;
+import io.catalogingest.workers.core.RetryPolicy;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class OutcomeRouterTest {
+    private static final RetryPolicy RETRIES = new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofHours(1));
+    private static final String RETRY_TOPIC = Topics.retry(Stage.IMAGES);
+    private static final String DEAD_LETTER_TOPIC = Topics.deadLetter(Stage.IMAGES);
+
+    private final MockKafka kafka = new MockKafka(true);
+    private final OutcomeRouter router = new OutcomeRouter(kafka.producer, kafka.registry, Stage.IMAGES, RETRIES,
+            new MetricRegistry(), "stage.test");
+    private final ProductSubmitted product = MockKafka.product(7);
+    /** Item 7 as first delivered to the stage. */
+    private final ConsumerRecord<String, byte[]> delivered = kafka.record(Topics.PRODUCTS, 4, 42, product);
+    private final ItemFailure timeout = new ItemFailure("IMAGE_ORIGIN_TIMEOUT", "origin did not answer", false);
+    private final ItemFailure notFound = new ItemFailure("IMAGE_NOT_FOUND", "origin answered 404", true,
+            new FileNotFoundException("https://img.example/1.jpg"));
+
+    @Test
+    void aSuccessPublishesOneOutcomeToTheResultsTopicKeyedByUpload() {
+        router.route(delivered, ItemOutcome.applied(product));
+
+        ProducerRecord<String, byte[]> result = onlyRecordOn(Topics.RESULTS);
+        assertThat(kafka.producer.history()).containsExactly(result);
+        assertThat(result.key()).isEqualTo(MockKafka.UPLOAD_ID);
+        assertThat(kafka.outcome(result))
+                .extracting(ItemProcessed::getOutcome, ItemProcessed::getItemIndex, ItemProcessed::getStage, ItemProcessed::getAttempt)
+                .containsExactly(Outcome.SUCCEEDED, 7, Stage.IMAGES, 1);
+    }
+
+    @Test
+    void aTransientFailureBelowMaxAttemptsGoesToTheRetryTopicWithTheNextAttemptAndANotBeforeTime() {
+        long before = System.currentTimeMillis();
+        router.route(delivered, ItemOutcome.failed(product, timeout));
+        long after = System.currentTimeMillis();
+
+        ProducerRecord<String, byte[]> retry = onlyRecordOn(RETRY_TOPIC);
+        assertThat(kafka.producer.history()).containsExactly(retry);
+        assertKeptAsDelivered(retry);
+        Map<String, String> headers = MockKafka.headers(retry);
+        assertThat(headers).containsEntry(ATTEMPT, "2").containsEntry(ERROR_CODE, "IMAGE_ORIGIN_TIMEOUT")
+                .containsEntry(ORIGIN_TOPIC, Topics.PRODUCTS).containsEntry(ORIGIN_OFFSET, "42");
+        long delay = RETRIES.firstDelay().toMillis();
+        assertThat(Long.parseLong(headers.get(NOT_BEFORE))).isBetween(before + delay, after + delay);
+    }
+
+    @Test
+    void aPermanentFailureIsDeadLetteredWithWhereAndWhyAndReportedFailed() {
+        long before = System.currentTimeMillis();
+        router.route(delivered, ItemOutcome.failed(product, notFound));
+        long after = System.currentTimeMillis();
+
+        ProducerRecord<String, byte[]> deadLetter = onlyRecordOn(DEAD_LETTER_TOPIC);
+        assertKeptAsDelivered(deadLetter);
+        Map<String, String> headers = MockKafka.headers(deadLetter);
+        assertThat(headers).containsEntry(ORIGIN_TOPIC, Topics.PRODUCTS).containsEntry(ORIGIN_PARTITION, "4")
+                .containsEntry(ORIGIN_OFFSET, "42").containsEntry(STAGE, "IMAGES")
+                .containsEntry(ERROR_CLASS, FileNotFoundException.class.getName()).containsEntry(ERROR_CODE, "IMAGE_NOT_FOUND")
+                .containsEntry(ERROR_MESSAGE, "origin answered 404").containsEntry(ATTEMPT, "1")
+                .containsEntry(REPLAY_COUNT, "0").doesNotContainKey(NOT_BEFORE);
+        assertThat(Long.parseLong(headers.get(FIRST_FAILURE))).isBetween(before, after);
+        assertReportedFailed("IMAGE_NOT_FOUND", 1);
+        assertThat(kafka.sentTo(RETRY_TOPIC)).isEmpty();
+    }
+
+    @Test
+    void aTransientFailureOnTheLastAttemptIsDeadLetteredWithTheOriginOfItsFirstDelivery() {
+        ConsumerRecord<String, byte[]> second = failAndReadBackFromRetryTopic(delivered, 11);
+        ConsumerRecord<String, byte[]> third = failAndReadBackFromRetryTopic(second, 12);
+        String firstFailure = MockKafka.headers(kafka.sentTo(RETRY_TOPIC).get(0)).get(FIRST_FAILURE);
+
+        router.route(third, ItemOutcome.failed(product, timeout));
+
+        assertThat(kafka.sentTo(RETRY_TOPIC)).hasSize(2);
+        ProducerRecord<String, byte[]> deadLetter = onlyRecordOn(DEAD_LETTER_TOPIC);
+        assertKeptAsDelivered(deadLetter);
+        assertThat(MockKafka.headers(deadLetter)).containsEntry(ORIGIN_TOPIC, Topics.PRODUCTS).containsEntry(ORIGIN_PARTITION, "4")
+                .containsEntry(ORIGIN_OFFSET, "42").containsEntry(FIRST_FAILURE, firstFailure).containsEntry(ATTEMPT, "3")
+                .containsEntry(ERROR_CODE, "IMAGE_ORIGIN_TIMEOUT").doesNotContainKey(NOT_BEFORE);
+        assertReportedFailed("IMAGE_ORIGIN_TIMEOUT", 3);
+    }
+
+    @Test
+    void aReplayedRecordThatFailsAgainKeepsItsOriginFirstFailureAndReplayCount() {
+        // What a replay puts on the retry topic: the dead letter's headers, replay count raised, attempt 1.
+        ConsumerRecord<String, byte[]> replayed = kafka.record(RETRY_TOPIC, 1, 500, product);
+        Map.of(ORIGIN_TOPIC, Topics.PRODUCTS, ORIGIN_PARTITION, "4", ORIGIN_OFFSET, "42", FIRST_FAILURE, "1000",
+                REPLAY_COUNT, "1", ATTEMPT, "1").forEach((name, value) -> RecordHeaders.put(replayed.headers(), name, value));
+
+        router.route(replayed, ItemOutcome.failed(product, notFound));
+
+        assertThat(MockKafka.headers(onlyRecordOn(DEAD_LETTER_TOPIC))).containsEntry(ORIGIN_TOPIC, Topics.PRODUCTS)
+                .containsEntry(ORIGIN_PARTITION, "4").containsEntry(ORIGIN_OFFSET, "42").containsEntry(FIRST_FAILURE, "1000")
+                .containsEntry(REPLAY_COUNT, "1").containsEntry(ATTEMPT, "1");
+    }
+
+    @Test
+    void anUnreadableRecordIsDeadLetteredAsItCame() {
+        ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>(Topics.PRODUCTS, 4, 43, "m/sku-8",
+                "not avro".getBytes(StandardCharsets.UTF_8));
+        SerializationException cause = catchThrowableOfType(SerializationException.class, () -> router.read(garbage));
+        assertThat(cause).as("not in the wire format").isNotNull();
+
+        router.unreadable(garbage, cause);
+
+        ProducerRecord<String, byte[]> deadLetter = onlyRecordOn(DEAD_LETTER_TOPIC);
+        assertThat(kafka.producer.history()).containsExactly(deadLetter);
+        assertThat(deadLetter.key()).isEqualTo(garbage.key());
+        assertThat(deadLetter.value()).isEqualTo(garbage.value());
+        assertThat(MockKafka.headers(deadLetter)).containsEntry(ERROR_CODE, "UNREADABLE_RECORD")
+                .containsEntry(ERROR_CLASS, SerializationException.class.getName()).containsEntry(ORIGIN_OFFSET, "43");
+    }
+
+    @Test
+    void aCancelledItemPublishesNothing() {
+        assertThat(router.route(delivered, ItemOutcome.cancelled(product))).isEmpty();
+        assertThat(kafka.producer.history()).isEmpty();
+    }
+
+    /** Fails the record transiently and reads back the retry record it became, at {@code offset} of a retry partition. */
+    private ConsumerRecord<String, byte[]> failAndReadBackFromRetryTopic(ConsumerRecord<String, byte[]> record, long offset) {
+        router.route(record, ItemOutcome.failed(product, timeout));
+        List<ProducerRecord<String, byte[]>> retries = kafka.sentTo(RETRY_TOPIC);
+        ProducerRecord<String, byte[]> retry = retries.get(retries.size() - 1);
+        ConsumerRecord<String, byte[]> consumed = new ConsumerRecord<>(retry.topic(), 2, offset, retry.key(), retry.value());
+        retry.headers().forEach(consumed.headers()::add);
+        return consumed;
+    }
+
+    private ProducerRecord<String, byte[]> onlyRecordOn(String topic) {
+        List<ProducerRecord<String, byte[]>> sent = kafka.sentTo(topic);
+        assertThat(sent).as("records on %s", topic).hasSize(1);
+        return sent.get(0);
+    }
+
+    private void assertKeptAsDelivered(ProducerRecord<String, byte[]> forwarded) {
+        assertThat(forwarded.key()).isEqualTo(delivered.key());
+        assertThat(forwarded.value()).isEqualTo(delivered.value());
+    }
+
+    private void assertReportedFailed(String errorCode, int attempt) {
+        assertThat(kafka.outcome(onlyRecordOn(Topics.RESULTS)))
+                .extracting(ItemProcessed::getOutcome, ItemProcessed::getItemIndex, ItemProcessed::getErrorCode, ItemProcessed::getAttempt)
+                .containsExactly(Outcome.FAILED, 7, errorCode, attempt);
+    }
+}
