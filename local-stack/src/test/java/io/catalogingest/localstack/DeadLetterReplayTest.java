@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -137,10 +138,13 @@ class DeadLetterReplayTest {
                 "--kafka-property", "interceptor.classes=" + HaltingInterceptor.class.getName(),
                 "--kafka-property", HaltingInterceptor.HALT_AT + "=24",
                 "--bootstrap-servers", Pipeline.infra().kafka.bootstrapServers(), "--schema-registry", Pipeline.infra().registry.url())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(replay.getInputStream(), StandardCharsets.UTF_8))) {
-            assertThat(out.lines().filter(HaltingInterceptor.HALTED::equals).findFirst()).as("replay halted").isPresent();
-            replay.destroyForcibly().waitFor();
+                .redirectError(ProcessBuilder.Redirect.appendTo(Path.of("target", "replay-killed.log").toFile())).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(replay.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> halted = CompletableFuture.supplyAsync(() -> out.lines().anyMatch(HaltingInterceptor.HALTED::equals));
+        try {
+            assertThat(halted.get(2, TimeUnit.MINUTES)).as("replay halted (its errors: target/replay-killed.log)").isTrue();
+        } finally {
+            replay.destroyForcibly().waitFor(); // also ends the read of its output
         }
         int before = replayed(uploadId).size();
         assertThat(before).as("committed before the kill").isBetween(1, 23);

@@ -1,7 +1,9 @@
 package io.catalogingest.localstack;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
@@ -21,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class HaltingInterceptor implements ProducerInterceptor<Object, Object>, ConsumerInterceptor<Object, Object> {
     static final String HALT_AT = "halting.interceptor.send";
     static final String HALTED = "HALTED";
+    private static final Duration HELD_AT_MOST = Duration.ofMinutes(5);
 
     private final AtomicInteger sends = new AtomicInteger();
     private int haltAt = Integer.MAX_VALUE;
@@ -39,10 +42,12 @@ public final class HaltingInterceptor implements ProducerInterceptor<Object, Obj
             System.out.println(HALTED);
             System.out.flush();
             try {
-                new CountDownLatch(1).await();
+                new CountDownLatch(1).await(HELD_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            // Not killed in time: the test has gone; leave no process behind.
+            Runtime.getRuntime().halt(1);
         }
         return record;
     }

@@ -35,7 +35,7 @@ class StatusScaleOutTest {
     }
 
     private static JsonNode awaitDone(String url, String key) {
-        return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
                 .until(() -> Pipeline.get(url, key).body(), s -> "DONE".equals(s.path("status").asText()));
     }
 
@@ -55,7 +55,7 @@ class StatusScaleOutTest {
         try {
             try {
                 path = "/v1/uploads/" + upload(key, run, items).body().path("uploadId").asText();
-                JsonNode midway = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                JsonNode midway = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
                         .until(() -> Pipeline.get(first.url() + path, key).body(),
                                 s -> s.path("stages").path("catalog").path("succeeded").asInt() == items);
                 assertThat(midway.path("status").asText()).isEqualTo("IN_PROGRESS");
@@ -66,7 +66,7 @@ class StatusScaleOutTest {
             // A new, empty state directory: everything comes back from the changelog topics.
             try (LocalStack.StatusInstance second = Pipeline.stack().startExtraStatus("status-r2-" + run, appId, port,
                     dir.resolve("second"))) {
-                JsonNode restored = await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                JsonNode restored = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
                         .until(() -> Pipeline.get(second.url() + path, key), r -> r.status() == 200).body();
                 assertThat(restored.path("stages").path("catalog").path("succeeded").asInt()).isEqualTo(items);
                 assertThat(restored.path("status").asText()).isEqualTo("IN_PROGRESS");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * exact counts, the newer submission in every row, the images stored.
  */
 class WorkerCrashTest {
-    private static final int ITEMS = 20_000;
+    private static final int ITEMS = 10_000;
     private static final int IMAGE_EVERY = 5;
 
     private static String catalog(String merchant, String version) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 
 /** The body formats an upload can come in. */
 public enum ItemFormat {
@@ -72,7 +73,8 @@ public enum ItemFormat {
         // Items pass through a tree on their way to binding: decimals must stay exact there.
         return mapper.copyWith(JsonFactory.builder().streamReadConstraints(CONSTRAINTS)
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build())
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     }
 
     /** Opens a reader over the body; {@code json} is a {@link #constrained} mapper. */

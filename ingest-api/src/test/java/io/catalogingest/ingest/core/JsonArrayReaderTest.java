@@ -61,6 +61,14 @@ class JsonArrayReaderTest {
     }
 
     @Test
+    void decimalsInTextFieldsKeepTheirWrittenForm() throws Exception {
+        List<ParsedItem> items = readAll(json("[{\"sku\":\"A\",\"price\":10.50,\"attributes\":{\"size\":100.0,\"weight\":2.50}}]"));
+
+        assertThat(items.get(0).product().price().toPlainString()).isEqualTo("10.50");
+        assertThat(items.get(0).product().attributes()).containsEntry("size", "100.0").containsEntry("weight", "2.50");
+    }
+
+    @Test
     void aNonObjectElementIsRefusedAloneAndReadingGoesOn() throws Exception {
         List<ParsedItem> items = readAll(json("[" + product("A") + ", 42, [" + product("X") + "], \"B\", null, " + product("C") + "]"));
 

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
@@ -20,6 +21,7 @@ import io.catalogingest.schemas.serde.InMemorySchemaRegistry;
 import io.catalogingest.schemas.serde.SchemaRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -41,7 +43,18 @@ final class MockKafka implements KafkaClients {
     static final String UPLOAD_ID = "upload-1";
 
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest") {
+        @Override
+        public ConsumerRecords<String, byte[]> poll(Duration timeout) {
+            ConsumerRecords<String, byte[]> records = super.poll(timeout);
+            if (records.isEmpty()) {
+                // As a broker would, wait a little before answering nothing, so the pool's loop does
+                // not spin; outside the consumer's lock, which the test thread reads through.
+                LockSupport.parkNanos(Math.min(timeout.toNanos(), Duration.ofMillis(5).toNanos()));
+            }
+            return records;
+        }
+    };
     final MockProducer<String, byte[]> producer;
     private final AvroSerializer<ProductSubmitted> products = new AvroSerializer<>(registry);
     private final AvroDeserializer<ItemProcessed> outcomes = new AvroDeserializer<>(registry, ItemProcessed.class);
@@ -119,6 +132,6 @@ final class MockKafka implements KafkaClients {
 
     /** Waits for what the pool's own thread does, checking often so that tests stay fast. */
     static ConditionFactory eventually() {
-        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
     }
 }
