@@ -5,7 +5,6 @@ import static io.catalogingest.workers.kafka.MockKafka.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -19,7 +18,6 @@ import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
-import io.catalogingest.workers.core.RetryPolicy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +29,7 @@ class ConcurrentStagePoolTest {
 
     private void start(RecordingStage stage) {
         pool = new ConcurrentStagePool(kafka, "images", "test", stage, 1, 100, 10, executor,
-                new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1)), new MetricRegistry());
+                MockKafka.RETRIES, new MetricRegistry());
         pool.start();
     }
 

@@ -19,6 +19,7 @@ import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.AvroSerializer;
 import io.catalogingest.schemas.serde.InMemorySchemaRegistry;
 import io.catalogingest.schemas.serde.SchemaRegistry;
+import io.catalogingest.workers.core.RetryPolicy;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -41,6 +42,8 @@ import org.awaitility.core.ConditionFactory;
 final class MockKafka implements KafkaClients {
     static final TopicPartition PRODUCTS_0 = new TopicPartition(Topics.PRODUCTS, 0);
     static final String UPLOAD_ID = "upload-1";
+    /** Attempts enough for any test, with delays no test waits for. */
+    static final RetryPolicy RETRIES = new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1));
 
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest") {

@@ -5,7 +5,6 @@ import static io.catalogingest.workers.kafka.MockKafka.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.time.Duration;
 import java.util.List;
 
 import com.codahale.metrics.MetricRegistry;
@@ -14,7 +13,6 @@ import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
-import io.catalogingest.workers.core.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +25,7 @@ class StagePoolTest {
 
     private void start(MockKafka kafka, RecordingStage stage) {
         pool = new StagePool(kafka, "catalog", "test", stage, 1, 100,
-                new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1)), new MetricRegistry());
+                MockKafka.RETRIES, new MetricRegistry());
         pool.start();
     }
 
