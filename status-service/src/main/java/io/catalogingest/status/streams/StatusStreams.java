@@ -16,7 +16,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -24,7 +23,6 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -125,17 +123,8 @@ public final class StatusStreams implements StatusQueries, Managed {
     @Override
     public void items(String uploadId, int fromIndex, BiPredicate<Integer, ItemState> visitor) {
         ReadOnlyKeyValueStore<String, ItemState> store = store(StatusTopology.ITEMS_STORE);
-        int prefix = StatusTopology.itemPrefix(uploadId).length();
         read(() -> {
-            try (KeyValueIterator<String, ItemState> it = store.range(StatusTopology.itemKey(uploadId, fromIndex),
-                    StatusTopology.itemKey(uploadId, Integer.MAX_VALUE))) {
-                while (it.hasNext()) {
-                    KeyValue<String, ItemState> next = it.next();
-                    if (!visitor.test(Integer.parseInt(next.key.substring(prefix)), next.value)) {
-                        break;
-                    }
-                }
-            }
+            StatusTopology.visitItems(store, uploadId, fromIndex, visitor);
             return null;
         });
     }
@@ -148,25 +137,21 @@ public final class StatusStreams implements StatusQueries, Managed {
             return List.of(); // a new instance that only warms state up owns no upload yet
         }
         ReadOnlyKeyValueStore<String, UploadProgress> progress = store(StatusTopology.PROGRESS_STORE);
-        String prefix = StatusTopology.merchantPrefix(merchantId);
-        String from = after == null ? prefix : prefix + after + "\u0000";
         return read(() -> {
             // Each partition's index is sorted, newest first: take the first matches of each, then merge.
             List<ListedUpload> page = new ArrayList<>();
             for (int partition : partitions) {
                 ReadOnlyKeyValueStore<String, String> index = streams.store(StoreQueryParameters.fromNameAndType(
                         StatusTopology.MERCHANT_UPLOADS_STORE, QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition));
-                int taken = 0;
-                try (KeyValueIterator<String, String> it = index.range(from, prefix + "\uffff")) {
-                    while (taken < limit && it.hasNext()) {
-                        KeyValue<String, String> next = it.next();
-                        UploadProgress p = progress.get(next.value);
-                        if (p != null && filter.test(p)) {
-                            page.add(new ListedUpload(next.key.substring(prefix.length()), p));
-                            taken++;
-                        }
+                int[] taken = {0};
+                StatusTopology.visitMerchantUploads(index, merchantId, after, (position, uploadId) -> {
+                    UploadProgress p = progress.get(uploadId);
+                    if (p != null && filter.test(p)) {
+                        page.add(new ListedUpload(position, p));
+                        taken[0]++;
                     }
-                }
+                    return taken[0] < limit;
+                });
             }
             page.sort(java.util.Comparator.comparing(ListedUpload::position));
             return page.size() > limit ? List.copyOf(page.subList(0, limit)) : page;

@@ -1,6 +1,7 @@
 package io.catalogingest.status.streams;
 
 import java.util.List;
+import java.util.function.BiPredicate;
 
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ItemState;
@@ -15,6 +16,7 @@ import io.catalogingest.status.core.ListPosition;
 import io.catalogingest.status.core.ProgressFold;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -22,7 +24,9 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -72,6 +76,39 @@ public final class StatusTopology {
 
     static String merchantPrefix(String merchantId) {
         return merchantId + "/";
+    }
+
+    /** Visits one upload's items in index order from {@code fromIndex} until the visitor answers false. */
+    static void visitItems(ReadOnlyKeyValueStore<String, ItemState> items, String uploadId, int fromIndex,
+            BiPredicate<Integer, ItemState> visitor) {
+        int prefix = itemPrefix(uploadId).length();
+        try (KeyValueIterator<String, ItemState> it = items.range(itemKey(uploadId, fromIndex), itemKey(uploadId, Integer.MAX_VALUE))) {
+            while (it.hasNext()) {
+                KeyValue<String, ItemState> next = it.next();
+                if (!visitor.test(Integer.parseInt(next.key.substring(prefix)), next.value)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Visits a merchant's entries of one partition's upload index, newest first, after the list
+     * position {@code after} (null: from the start), as (position, upload id) until the visitor
+     * answers false.
+     */
+    static void visitMerchantUploads(ReadOnlyKeyValueStore<String, String> index, String merchantId, String after,
+            BiPredicate<String, String> visitor) {
+        String prefix = merchantPrefix(merchantId);
+        String from = after == null ? prefix : prefix + after + "\u0000";
+        try (KeyValueIterator<String, String> it = index.range(from, prefix + "\uffff")) {
+            while (it.hasNext()) {
+                KeyValue<String, String> next = it.next();
+                if (!visitor.test(next.key.substring(prefix.length()), next.value)) {
+                    return;
+                }
+            }
+        }
     }
 
     private static final class FoldProcessor implements Processor<String, SpecificRecord, String, UploadFinished> {

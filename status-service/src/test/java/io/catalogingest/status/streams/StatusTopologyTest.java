@@ -33,7 +33,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -259,23 +258,18 @@ class StatusTopologyTest {
     }
 
     private Map<Integer, ItemState> items(String uploadId) {
-        KeyValueStore<String, ItemState> store = driver.getKeyValueStore(StatusTopology.ITEMS_STORE);
-        int prefix = StatusTopology.itemPrefix(uploadId).length();
         Map<Integer, ItemState> found = new LinkedHashMap<>();
-        try (KeyValueIterator<String, ItemState> it = store.range(StatusTopology.itemKey(uploadId, 0),
-                StatusTopology.itemKey(uploadId, Integer.MAX_VALUE))) {
-            it.forEachRemaining(kv -> found.put(Integer.parseInt(kv.key.substring(prefix)), kv.value));
-        }
+        StatusTopology.visitItems(driver.getKeyValueStore(StatusTopology.ITEMS_STORE), uploadId, 0, (index, item) -> {
+            found.put(index, item);
+            return true;
+        });
         return found;
     }
 
     private List<String> uploadsOf(String merchantId) {
-        KeyValueStore<String, String> store = driver.getKeyValueStore(StatusTopology.MERCHANT_UPLOADS_STORE);
-        String prefix = StatusTopology.merchantPrefix(merchantId);
         List<String> uploadIds = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = store.range(prefix, prefix + "\uffff")) {
-            it.forEachRemaining(kv -> uploadIds.add(kv.value));
-        }
+        StatusTopology.visitMerchantUploads(driver.getKeyValueStore(StatusTopology.MERCHANT_UPLOADS_STORE), merchantId, null,
+                (position, uploadId) -> uploadIds.add(uploadId));
         return uploadIds;
     }
 }
