@@ -26,6 +26,8 @@ public final class DevStack implements AutoCloseable {
     /** Relays through which services reach PostgreSQL and the S3 store, so tests can cut them. */
     public final TcpRelay databaseRelay;
     public final TcpRelay s3Relay;
+    /** The broker's RELAYED listener: clients bootstrapped at {@link #relayedKafka()} go through it. */
+    public final TcpRelay kafkaRelay;
     private final List<AutoCloseable> dependents = new ArrayList<>();
 
     private DevStack(Path workDir, EmbeddedKafka kafka, EmbeddedDatabase database, EmbeddedS3 s3,
@@ -39,6 +41,7 @@ public final class DevStack implements AutoCloseable {
         try {
             this.databaseRelay = new TcpRelay(database.port());
             this.s3Relay = new TcpRelay(s3.port());
+            this.kafkaRelay = new TcpRelay(kafka.relayedListenerPort(), kafka.relayedAdvertisedPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -47,6 +50,11 @@ public final class DevStack implements AutoCloseable {
     /** The database as services see it: through {@link #databaseRelay}. */
     public String databaseUrl() {
         return EmbeddedDatabase.jdbcUrl(databaseRelay.port());
+    }
+
+    /** Bootstrap servers whose every connection goes through {@link #kafkaRelay}. */
+    public String relayedKafka() {
+        return "127.0.0.1:" + kafkaRelay.port();
     }
 
     /** The S3 endpoint as services see it: through {@link #s3Relay}. */
@@ -108,7 +116,7 @@ public final class DevStack implements AutoCloseable {
     public synchronized void close() {
         List<AutoCloseable> parts = new ArrayList<>(dependents);
         Collections.reverse(parts);
-        parts.addAll(List.of(databaseRelay, s3Relay, registry, database, kafka, s3, imageOrigin));
+        parts.addAll(List.of(databaseRelay, s3Relay, kafkaRelay, registry, database, kafka, s3, imageOrigin));
         for (AutoCloseable part : parts) {
             try {
                 part.close();

@@ -23,6 +23,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final int relayedListenerPort;
+    private final int relayedAdvertisedPort;
     private final Properties props;
     private KafkaRaftServer server;
 
@@ -30,6 +32,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.logDir = logDir;
         this.brokerPort = FreePorts.next();
         this.controllerPort = FreePorts.next();
+        this.relayedListenerPort = FreePorts.next();
+        this.relayedAdvertisedPort = FreePorts.next();
         this.props = brokerProperties();
     }
 
@@ -37,9 +41,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        // RELAYED is advertised at a port a TcpRelay listens on, so clients that bootstrap there
+        // reach the broker only through the relay, which a test can stall.
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+                + ",RELAYED://127.0.0.1:" + relayedListenerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",RELAYED://127.0.0.1:" + relayedAdvertisedPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAYED:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
@@ -85,6 +92,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
+    }
+
+    /** Where the RELAYED listener really listens: the target of the relay in front of it. */
+    public int relayedListenerPort() {
+        return relayedListenerPort;
+    }
+
+    /** The port clients of the RELAYED listener are sent to: the relay's own. */
+    public int relayedAdvertisedPort() {
+        return relayedAdvertisedPort;
     }
 
     public void stop() {

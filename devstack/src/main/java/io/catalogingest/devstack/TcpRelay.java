@@ -20,11 +20,41 @@ public final class TcpRelay implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    private boolean frozen;
 
     public TcpRelay(int targetPort) throws IOException {
+        this(targetPort, FreePorts.next());
+    }
+
+    /** On a given port, e.g. one a broker already advertises. */
+    public TcpRelay(int targetPort, int port) throws IOException {
         this.targetPort = targetPort;
-        this.port = FreePorts.next();
+        this.port = port;
         restore();
+    }
+
+    /**
+     * Holds every byte in both directions, connections kept open, as a network that stalls:
+     * clients see timeouts, not errors. {@link #thaw()} delivers what was held.
+     */
+    public synchronized void freeze() {
+        frozen = true;
+    }
+
+    public synchronized void thaw() {
+        frozen = false;
+        notifyAll();
+    }
+
+    private synchronized void awaitThawed() throws IOException {
+        try {
+            while (frozen) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while frozen", e);
+        }
     }
 
     public int port() {
@@ -91,6 +121,7 @@ public final class TcpRelay implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    awaitThawed();
                     out.write(buffer, 0, n);
                 }
             } catch (IOException closed) {

@@ -16,12 +16,30 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import ch.qos.logback.classic.Level;
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.catalogingest.common.items.ItemFormat;
+import io.catalogingest.common.storage.ObjectStoreFactory;
+import io.catalogingest.devstack.EmbeddedS3;
+import io.catalogingest.schemas.UploadSplit;
+import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.workers.core.UploadSplitter;
+import io.catalogingest.workers.kafka.KafkaClients;
+import io.catalogingest.workers.kafka.SplitterPool;
+import io.dropwizard.jackson.Jackson;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.db.Migrations;
@@ -44,12 +62,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Measures the ingest API as a separate process with a small heap, against a raw Kafka producer
- * writing the same records to the same broker in the same run.
+ * Measures the intake as a separate process with a small heap, and the splitter, each against the
+ * raw operation it is built on, measured in the same run: the upload to its 202 against a raw S3
+ * PUT of the same bytes to the same store, and the split against a raw transactional producer
+ * writing the same records in transactions of the same size.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Benchmark the ingest API: bulk throughput against a raw producer, accept latency under "
-                + "concurrency, and a large upload with a small heap.")
+        description = "Benchmark the intake: upload to 202 against a raw S3 PUT, the splitter against a raw "
+                + "transactional producer, accept latency under concurrency, and a large upload with a small heap.")
 final class IngestBenchmark implements Callable<Integer> {
     @Option(names = "--ingest-classpath", required = true, description = "Class path of the ingest-api service.")
     String ingestClasspath;
@@ -72,6 +92,10 @@ final class IngestBenchmark implements Callable<Integer> {
     @Option(names = "--ingest-env", description = "Extra environment of the ingest API, e.g. PRODUCER_POOL_SIZE=16 (repeatable).")
     Map<String, String> ingestEnv = Map.of();
 
+    private static final String SPOOL_BUCKET = "catalog-uploads";
+    private static final int SPLIT_CHUNK = 5000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final int httpPort = FreePorts.next();
 
@@ -89,7 +113,8 @@ final class IngestBenchmark implements Callable<Integer> {
                 String key = MerchantAuth.createMerchantWithKey(jdbi, "bench", "Bench", Merchant.MERCHANT);
                 System.out.printf("ingest API: separate JVM, -Xmx%s, %d cores%n%n", heap, Runtime.getRuntime().availableProcessors());
 
-                throughput(kafka, url, key);
+                intake(infra, url, key);
+                split(infra, kafka, url, key);
                 latency(jdbi, url);
                 if (largeUploadMib > 0) {
                     large(url, key, ingest);
@@ -124,8 +149,13 @@ final class IngestBenchmark implements Callable<Integer> {
                 "SCHEMA_REGISTRY_URL", infra.registry.url(), "HTTP_PORT", Integer.toString(httpPort),
                 "ADMIN_PORT", Integer.toString(FreePorts.next()), "UPLOADS_PER_MINUTE", "1000000",
                 "MAX_ITEMS_PER_UPLOAD", "10000000", "MAX_BODY_SIZE", "4GiB"));
+        pb.environment().putAll(Map.of("S3_ENDPOINT", infra.s3.endpoint(), "S3_ACCESS_KEY", EmbeddedS3.ACCESS_KEY,
+                "S3_SECRET_KEY", EmbeddedS3.SECRET_KEY, "SPOOL_BUCKET", SPOOL_BUCKET));
         pb.environment().putAll(ingestEnv);
-        pb.redirectErrorStream(true).redirectOutput(infra.workDir.resolve("ingest-api.log").toFile());
+        // Kept after the run, for whoever investigates a figure.
+        Path log = Files.createTempFile("bench-ingest-api", ".log");
+        System.out.println("ingest API log: " + log);
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
         return pb.start();
     }
 
@@ -160,20 +190,90 @@ final class IngestBenchmark implements Callable<Integer> {
                 .setAcceptedAt(at).build();
     }
 
-    /** Items/s of one bulk NDJSON upload against a raw transactional producer sending the same records. */
-    private void throughput(KafkaFactory kafka, String url, String key) throws Exception {
-        int warmup = Math.max(1, bulkItems / 10);
-        rawProducer(kafka, warmup);
-        upload(url, key, ndjson(warmup));
+    /** A bulk NDJSON upload to its 202 against a raw S3 PUT of the same bytes. */
+    private void intake(DevStack infra, String url, String key) throws Exception {
+        byte[] warmup = ndjson(Math.max(1, bulkItems / 10));
+        byte[] body = ndjson(bulkItems);
+        try (S3Client s3 = objectStore(infra).build()) {
+            rawPut(s3, warmup);
+            upload(url, key, warmup);
+            double raw = rawPut(s3, body);
+            long started = System.nanoTime();
+            HttpResponse<String> answer = send(url, key, body);
+            double intake = (System.nanoTime() - started) / 1e9;
+            System.out.printf("bulk upload, %,d items NDJSON (%.1f MiB), answered %d%n", bulkItems, body.length / 1048576.0,
+                    answer.statusCode());
+            System.out.printf("  raw S3 PUT of the same bytes to the same store: %8.0f ms%n", raw * 1000);
+            System.out.printf("  ingest API, upload to 202 (stored and validated): %6.0f ms  (%,.0f items/s)%n", intake * 1000,
+                    bulkItems / intake);
+            System.out.printf("  ratio raw PUT time / upload time: %.2f%n%n", raw / intake);
+        }
+    }
+
+    private static double rawPut(S3Client s3, byte[] body) {
+        long started = System.nanoTime();
+        s3.putObject(b -> b.bucket(SPOOL_BUCKET).key("bench/raw-" + UUID.randomUUID()).contentLength((long) body.length),
+                RequestBody.fromBytes(body));
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    /**
+     * The splitter pool (in this JVM) first splits what the intake measurement accepted; then the
+     * bulk body is uploaded once more, and the split rate is its items over the time from its 202
+     * to its UploadSplit. Against a raw transactional producer sending the same records in
+     * transactions of the same size.
+     */
+    private void split(DevStack infra, KafkaFactory kafka, String url, String key) throws Exception {
         double raw = rawProducer(kafka, bulkItems);
         byte[] body = ndjson(bulkItems);
-        long started = System.nanoTime();
-        int status = upload(url, key, body);
-        double ingest = bulkItems / ((System.nanoTime() - started) / 1e9);
-        System.out.printf("bulk upload, %,d items NDJSON (%.1f MiB), answered %d%n", bulkItems, body.length / 1048576.0, status);
-        System.out.printf("  raw Kafka producer (same records, same broker, one transaction): %,10.0f items/s%n", raw);
-        System.out.printf("  ingest API, upload to 202:                                        %,10.0f items/s%n", ingest);
-        System.out.printf("  ratio ingest / raw: %.2f%n%n", ingest / raw);
+        Map<String, Instant> splitAt = new java.util.concurrent.ConcurrentHashMap<>();
+        Instant accepted;
+        String uploadId;
+        try (S3Client s3 = objectStore(infra).build();
+                KafkaConsumer<String, byte[]> splits = new KafkaConsumer<>(readCommitted(kafka), new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
+            splits.subscribe(List.of(Topics.UPLOAD_SPLITS));
+            SplitterPool pool = new SplitterPool(KafkaClients.of(kafka), "bench", new UploadSplitter(
+                    ItemFormat.constrained(Jackson.newObjectMapper()), 10_000_000, SPLIT_CHUNK),
+                    object -> s3.getObject(b -> b.bucket(object.getBucket()).key(object.getKey())), ids -> Set.of(), 1,
+                    new MetricRegistry());
+            pool.start();
+            try {
+                var reader = new AvroDeserializer<>(kafka.registry(), UploadSplit.class);
+                Runnable poll = () -> splits.poll(Duration.ofMillis(100)).forEach(r -> {
+                    UploadSplit split = reader.deserialize(r.topic(), r.value());
+                    splitAt.put(split.getUploadId(), split.getSplitAt());
+                });
+                awaitSplits(poll, () -> splitAt.size() >= 2); // the intake measurement's warm-up and bulk upload
+                HttpResponse<String> answer = send(url, key, body);
+                accepted = Instant.now();
+                uploadId = JSON.readTree(answer.body()).path("uploadId").asText();
+                awaitSplits(poll, () -> splitAt.containsKey(uploadId));
+            } finally {
+                pool.stop();
+            }
+        }
+        double split = bulkItems / (Duration.between(accepted, splitAt.get(uploadId)).toNanos() / 1e9);
+        System.out.printf("split, %,d items into products, transactions of %,d items%n", bulkItems, SPLIT_CHUNK);
+        System.out.printf("  raw transactional producer (same records, same transactions): %,10.0f items/s%n", raw);
+        System.out.printf("  splitter (object store -> validated -> products), 202 to split: %,9.0f items/s%n", split);
+        System.out.printf("  ratio splitter / raw: %.2f%n%n", split / raw);
+    }
+
+    private static void awaitSplits(Runnable poll, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the splitter did not finish within 10 minutes");
+            }
+            poll.run();
+        }
+    }
+
+    private static Map<String, Object> readCommitted(KafkaFactory kafka) {
+        Map<String, Object> props = new java.util.HashMap<>();
+        kafka.consumer("bench-splits-" + UUID.randomUUID(), "bench-splits").forEach((k, v) -> props.put((String) k, v));
+        return props;
     }
 
     private static double rawProducer(KafkaFactory kafka, int items) {
@@ -182,13 +282,24 @@ final class IngestBenchmark implements Callable<Integer> {
                 kafka.transactionalProducer("bench-raw"), new StringSerializer(), new AvroSerializer<>(kafka.registry()))) {
             producer.initTransactions();
             long started = System.nanoTime();
-            producer.beginTransaction();
-            for (int i = 0; i < items; i++) {
-                producer.send(new ProducerRecord<>(Topics.PRODUCTS, Topics.productKey("bench", "B-" + i), record(i, 100, at)));
+            for (int first = 0; first < items; first += SPLIT_CHUNK) {
+                producer.beginTransaction();
+                for (int i = first; i < Math.min(items, first + SPLIT_CHUNK); i++) {
+                    producer.send(new ProducerRecord<>(Topics.PRODUCTS, Topics.productKey("bench", "B-" + i), record(i, 100, at)));
+                }
+                producer.commitTransaction();
             }
-            producer.commitTransaction();
             return items / ((System.nanoTime() - started) / 1e9);
         }
+    }
+
+    private static ObjectStoreFactory objectStore(DevStack infra) {
+        ObjectStoreFactory store = new ObjectStoreFactory();
+        store.setEndpoint(infra.s3.endpoint());
+        store.setAccessKey(EmbeddedS3.ACCESS_KEY);
+        store.setSecretKey(EmbeddedS3.SECRET_KEY);
+        store.setBucket(SPOOL_BUCKET);
+        return store;
     }
 
     private static byte[] ndjson(int items) {
@@ -200,9 +311,13 @@ final class IngestBenchmark implements Callable<Integer> {
     }
 
     private int upload(String url, String key, byte[] body) throws Exception {
+        return send(url, key, body).statusCode();
+    }
+
+    private HttpResponse<String> send(String url, String key, byte[] body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Accept latency of 100-item uploads from concurrent clients, one merchant each. */

@@ -42,6 +42,7 @@ public final class LocalStack implements AutoCloseable {
     private final DropwizardTestSupport<?> ingest;
     private final DropwizardTestSupport<?> status;
     private final Map<String, String> workerSettings;
+    private final Map<String, DropwizardTestSupport<?>> extraIngests = new java.util.concurrent.ConcurrentHashMap<>();
     private DropwizardTestSupport<?> workers;
     private final Jdbi jdbi;
 
@@ -54,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
         this.workerSettings = workerSettings(infra, workerSettings);
         workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), this.workerSettings);
         ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
-                Map.of("statusBaseUrl", statusUrl(), "corsAllowedOrigins", portalOrigins()));
+                ingestSettings(infra, Map.of("statusBaseUrl", statusUrl(), "corsAllowedOrigins", portalOrigins())));
         jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
     }
 
@@ -76,15 +77,30 @@ public final class LocalStack implements AutoCloseable {
         return settings;
     }
 
-    /** Workers on this stack's store, allowed to fetch from its loopback image origin. */
+    /**
+     * Workers on this stack's store, allowed to fetch from its loopback image origin. Images reach
+     * the store through the cuttable relay; upload bodies are read directly, so a test that cuts the
+     * relay to hold the image stage still has its uploads split.
+     */
     private static Map<String, String> workerSettings(DevStack infra, Map<String, String> extra) {
-        Map<String, String> settings = new LinkedHashMap<>(Map.of(
-                "objectStore.endpoint", infra.s3Endpoint(),
-                "objectStore.accessKey", EmbeddedS3.ACCESS_KEY,
-                "objectStore.secretKey", EmbeddedS3.SECRET_KEY,
-                "images.allowedPrivateNetworks", "127.0.0.1/32"));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.putAll(objectStore("objectStore", infra.s3Endpoint()));
+        settings.putAll(objectStore("spool", infra.s3.endpoint()));
+        settings.put("images.allowedPrivateNetworks", "127.0.0.1/32");
         settings.putAll(extra);
         return settings;
+    }
+
+    /** The ingest API spools bodies directly to the store; an extra instance may be given the relay instead. */
+    private static Map<String, String> ingestSettings(DevStack infra, Map<String, String> extra) {
+        Map<String, String> settings = new LinkedHashMap<>(objectStore("objectStore", infra.s3.endpoint()));
+        settings.putAll(extra);
+        return settings;
+    }
+
+    private static Map<String, String> objectStore(String section, String endpoint) {
+        return Map.of(section + ".endpoint", endpoint, section + ".accessKey", EmbeddedS3.ACCESS_KEY,
+                section + ".secretKey", EmbeddedS3.SECRET_KEY);
     }
 
     public static KafkaFactory kafka(DevStack infra) {
@@ -105,10 +121,12 @@ public final class LocalStack implements AutoCloseable {
      * broker address) and free ports; it stops with the stack. {@code name} must be unique.
      */
     public String startExtraIngestApi(String name, Map<String, String> settings) throws Exception {
-        Map<String, String> all = new LinkedHashMap<>(Map.of("statusBaseUrl", statusUrl(), "instanceId", name,
+        Map<String, String> all = ingestSettings(infra, Map.of("statusBaseUrl", statusUrl(), "instanceId", name,
                 "corsAllowedOrigins", portalOrigins()));
         all.putAll(settings);
-        return "http://127.0.0.1:" + start(IngestApiApplication.class, "ingest-api", name, 0, 0, all).getLocalPort();
+        DropwizardTestSupport<?> extra = start(IngestApiApplication.class, "ingest-api", name, 0, 0, all);
+        extraIngests.put(name, extra);
+        return "http://127.0.0.1:" + extra.getLocalPort();
     }
 
     private <C extends Configuration> DropwizardTestSupport<C> start(Class<? extends Application<C>> app, String config,
@@ -151,12 +169,14 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + status.getLocalPort();
     }
 
+    /** The admin URL of a service, or of an extra ingest API by its name. */
     public String adminUrl(String service) {
         DropwizardTestSupport<?> support = switch (service) {
             case "ingest-api" -> ingest;
             case "status-service" -> status;
             case "workers" -> workers;
-            default -> throw new IllegalArgumentException(service);
+            default -> java.util.Optional.ofNullable(extraIngests.get(service))
+                    .orElseThrow(() -> new IllegalArgumentException(service));
         };
         return "http://127.0.0.1:" + support.getAdminPort();
     }

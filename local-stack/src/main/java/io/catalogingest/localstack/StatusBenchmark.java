@@ -117,7 +117,7 @@ final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
                 Instant at = start.plusMillis(u);
-                producer.send(new ProducerRecord<>(Topics.UPLOADS, id, avro.serialize(Topics.UPLOADS, new UploadAccepted(id, merchant, items, 0, at))));
+                producer.send(new ProducerRecord<>(Topics.UPLOADS, id, avro.serialize(Topics.UPLOADS, new UploadAccepted(id, merchant, items, 0, at, null))));
                 for (int i = 0; i < items; i++) {
                     for (Stage stage : List.of(Stage.CATALOG, Stage.IMAGES)) {
                         ItemProcessed outcome = ItemProcessed.newBuilder().setUploadId(id).setItemIndex(i).setSku("sku-" + i)

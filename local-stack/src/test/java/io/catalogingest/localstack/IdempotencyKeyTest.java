@@ -55,10 +55,11 @@ class IdempotencyKeyTest {
         String apiKey = Pipeline.stack().createMerchant(merchant, "Dead");
         String key = "dead-" + UUID.randomUUID();
         String deadUploadId = UUID.randomUUID().toString();
-        // What a request leaves behind when its process dies between claim and bookkeeping.
-        Pipeline.stack().jdbi().useHandle(h -> h.execute("INSERT INTO idempotency_keys "
-                + "(merchant_id, idempotency_key, upload_id, state, created_at) VALUES (?, ?, ?, 'PENDING', now() - interval '10 minutes')",
-                merchant, key, deadUploadId));
+        // What a request leaves behind when its process dies between claim and bookkeeping: its
+        // lease is no longer renewed and has run out.
+        Pipeline.stack().jdbi().useHandle(h -> h.execute("INSERT INTO idempotency_keys (merchant_id, idempotency_key, "
+                + "upload_id, state, created_at, owner_token, lease_until) VALUES (?, ?, ?, 'PENDING', now() - interval '10 minutes', "
+                + "'dead-owner', now() - interval '1 second')", merchant, key, deadUploadId));
 
         Pipeline.Reply retry = Pipeline.upload(Pipeline.uploadsUrl(), apiKey, "application/json", BODY, "Idempotency-Key", key);
 
@@ -67,17 +68,37 @@ class IdempotencyKeyTest {
     }
 
     @Test
-    void aRecentClaimOfAnotherRequestAnswers409() {
+    void aClaimLeftByARequestThatDiedWithAnotherBodyIsNotTakenOver() {
+        String merchant = "m-idem-other-" + UUID.randomUUID();
+        String apiKey = Pipeline.stack().createMerchant(merchant, "Other");
+        String key = "other-" + UUID.randomUUID();
+        // The dead request had read its whole body and was about to commit it: its upload may exist.
+        Pipeline.stack().jdbi().useHandle(h -> h.execute("INSERT INTO idempotency_keys (merchant_id, idempotency_key, "
+                + "upload_id, state, body_sha256, owner_token, lease_until) VALUES (?, ?, ?, 'PENDING', ?, 'dead-owner', "
+                + "now() - interval '1 second')", merchant, key, UUID.randomUUID().toString(), "0".repeat(64)));
+
+        Pipeline.Reply retry = Pipeline.upload(Pipeline.uploadsUrl(), apiKey, "application/json", BODY, "Idempotency-Key", key);
+
+        assertThat(retry.status()).isEqualTo(422);
+        assertThat(retry.body().path("code").asText()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+        assertThat(TopicReader.uploads(merchant)).isEmpty();
+    }
+
+    @Test
+    void aClaimWhoseOwnerLivesAnswers409HoweverOld() {
         String merchant = "m-idem-busy-" + UUID.randomUUID();
         String apiKey = Pipeline.stack().createMerchant(merchant, "Busy");
         String key = "busy-" + UUID.randomUUID();
-        Pipeline.stack().jdbi().useHandle(h -> h.execute("INSERT INTO idempotency_keys "
-                + "(merchant_id, idempotency_key, upload_id, state) VALUES (?, ?, ?, 'PENDING')", merchant, key, "in-flight"));
+        // A live owner's claim, however old: its lease is being renewed.
+        Pipeline.stack().jdbi().useHandle(h -> h.execute("INSERT INTO idempotency_keys (merchant_id, idempotency_key, "
+                + "upload_id, state, created_at, owner_token, lease_until) VALUES (?, ?, ?, 'PENDING', now() - interval '20 minutes', "
+                + "'live-owner', now() + interval '1 minute')", merchant, key, "in-flight"));
 
         Pipeline.Reply r = Pipeline.upload(Pipeline.uploadsUrl(), apiKey, "application/json", BODY, "Idempotency-Key", key);
 
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.body().path("code").asText()).isEqualTo("IDEMPOTENCY_KEY_IN_USE");
+        assertThat(r.raw().headers().firstValue("Retry-After")).hasValue("1");
         assertThat(TopicReader.products(merchant)).isEmpty();
     }
 

@@ -82,7 +82,7 @@ class KubernetesManifestsTest {
     @Test
     void deploymentsRunTheServicesWithTheirConfigPortsAndEnvironment() throws IOException {
         assertThat(kind("Deployment")).extracting(d -> d.path("metadata").path("name").asText())
-                .containsExactlyInAnyOrder("ingest-api", "status-service", "catalog-writer", "image-worker");
+                .containsExactlyInAnyOrder("ingest-api", "status-service", "upload-splitter", "catalog-writer", "image-worker");
         Set<String> configKeys = new HashSet<>();
         named("ConfigMap", "catalog-ingest-config").path("data").fieldNames().forEachRemaining(configKeys::add);
         for (JsonNode deployment : kind("Deployment")) {
@@ -178,10 +178,13 @@ class KubernetesManifestsTest {
 
     @Test
     void workerPoolsScaleOnTheirOwnGroupsLagWithinThePartitionBound() {
-        Map<String, String> groupOfPool = Map.of("catalog", ConsumerGroups.CATALOG_WRITER, "images", ConsumerGroups.IMAGE_WORKER);
-        Map<String, String> consumersVariable = Map.of("catalog", "CATALOG_CONSUMERS", "images", "IMAGE_CONSUMERS");
+        Map<String, String> groupOfPool = Map.of("split", ConsumerGroups.SPLITTER, "catalog", ConsumerGroups.CATALOG_WRITER,
+                "images", ConsumerGroups.IMAGE_WORKER);
+        Map<String, String> topicOfPool = Map.of("split", Topics.UPLOADS, "catalog", Topics.PRODUCTS, "images", Topics.PRODUCTS);
+        Map<String, String> consumersVariable = Map.of("split", "SPLIT_CONSUMERS", "catalog", "CATALOG_CONSUMERS",
+                "images", "IMAGE_CONSUMERS");
         List<JsonNode> scaled = kind("ScaledObject");
-        assertThat(scaled).hasSize(2);
+        assertThat(scaled).hasSize(3);
         for (JsonNode scaler : scaled) {
             JsonNode deployment = named("Deployment", scaler.path("spec").path("scaleTargetRef").path("name").asText());
             JsonNode container = container(deployment);
@@ -191,7 +194,7 @@ class KubernetesManifestsTest {
             assertThat(trigger.path("metadata").path("consumerGroup").asText()).isEqualTo(groupOfPool.get(pool));
             String topic = trigger.path("metadata").path("topic").asText();
             Topics.TopicSpec spec = Topics.all().stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow();
-            assertThat(topic).isEqualTo(Topics.PRODUCTS);
+            assertThat(topic).isEqualTo(topicOfPool.get(pool));
             List<String> envNames = new ArrayList<>();
             container.path("env").forEach(e -> envNames.add(e.path("name").asText()));
             assertThat(envNames).contains(trigger.path("metadata").path("bootstrapServersFromEnv").asText());

@@ -47,6 +47,10 @@ class OpenApiContractTest {
         documented(doc, "/v1/uploads", "post", invalid);
         assertHasRequired(doc, "Problem", invalid.body());
         assertHasRequired(doc, "ItemError", invalid.body().path("errors").get(0));
+        Pipeline.Reply staged = Pipeline.post(stack.ingestUrl() + "/v1/staged-uploads", key);
+        documented(doc, "/v1/staged-uploads", "post", staged);
+        assertHasRequired(doc, "StagedUpload", staged.body());
+        documented(doc, "/v1/staged-uploads", "post", Pipeline.post(stack.ingestUrl() + "/v1/staged-uploads", "cik_wrong"));
 
         String statusUrl = accepted.body().path("statusUrl").asText();
         Pipeline.Reply status = await().atMost(Duration.ofMinutes(1)).until(() -> Pipeline.get(statusUrl, key), r -> r.status() == 200);

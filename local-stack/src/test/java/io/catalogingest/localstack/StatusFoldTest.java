@@ -74,7 +74,7 @@ class StatusFoldTest {
             outcome(0, Stage.CATALOG, Outcome.SUCCEEDED, 1);
         }
         outcome(0, Stage.IMAGES, Outcome.FAILED, 2);
-        send(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 4, 0, t0));
+        send(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 4, 0, t0, null));
         outcome(1, Stage.IMAGES, Outcome.SUCCEEDED, 3);
         outcome(1, Stage.CATALOG, Outcome.SUCCEEDED, 4);
         outcome(1, Stage.CATALOG, Outcome.SUCCEEDED, 4);
@@ -164,7 +164,7 @@ class StatusFoldTest {
             String id = UUID.randomUUID().toString();
             ids.add(0, id);
             PRODUCER.send(new ProducerRecord<>(Topics.UPLOADS, id,
-                    AVRO.serialize(Topics.UPLOADS, new UploadAccepted(id, merchant, 1, 0, t0.plusSeconds(i))))).get(10, TimeUnit.SECONDS);
+                    AVRO.serialize(Topics.UPLOADS, new UploadAccepted(id, merchant, 1, 0, t0.plusSeconds(i), null)))).get(10, TimeUnit.SECONDS);
         }
         String base = Pipeline.stack().statusUrl() + "/v1/uploads";
         await().atMost(Duration.ofSeconds(30)).until(() -> Pipeline.get(base + "?limit=10", key).body().path("uploads").size() == 5);

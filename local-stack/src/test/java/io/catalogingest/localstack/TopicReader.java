@@ -5,14 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -25,8 +29,16 @@ final class TopicReader {
 
     private static final SchemaRegistryClient REGISTRY = new SchemaRegistryClient(Pipeline.infra().registry.url());
 
-    /** The committed products of one merchant, in topic order per partition. */
+    /**
+     * The committed products of one merchant, in topic order per partition, once every accepted
+     * upload of the merchant is split: the splitter commits an upload's last products with its
+     * UploadSplit record, so none of them can arrive later.
+     */
     static List<ProductSubmitted> products(String merchantId) {
+        Set<String> accepted = uploads(merchantId).stream().filter(u -> u.getBody() != null)
+                .map(UploadAccepted::getUploadId).collect(Collectors.toSet());
+        Awaitility.await("uploads of " + merchantId + " split").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> splitUploads().containsAll(accepted));
         var reader = new AvroDeserializer<>(REGISTRY, ProductSubmitted.class);
         return readCommitted(Topics.PRODUCTS).stream().map(r -> reader.deserialize(Topics.PRODUCTS, r.value()))
                 .filter(p -> p.getMerchantId().equals(merchantId)).toList();
@@ -37,6 +49,13 @@ final class TopicReader {
         var reader = new AvroDeserializer<>(REGISTRY, UploadAccepted.class);
         return readCommitted(Topics.UPLOADS).stream().map(r -> reader.deserialize(Topics.UPLOADS, r.value()))
                 .filter(u -> u.getMerchantId().equals(merchantId)).toList();
+    }
+
+    /** The ids of every upload the splitter has finished. */
+    static Set<String> splitUploads() {
+        var reader = new AvroDeserializer<>(REGISTRY, UploadSplit.class);
+        return readCommitted(Topics.UPLOAD_SPLITS).stream().map(r -> reader.deserialize(Topics.UPLOAD_SPLITS, r.value()))
+                .map(UploadSplit::getUploadId).collect(Collectors.toSet());
     }
 
     static List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {

@@ -70,6 +70,25 @@ class UploadClientTest {
     }
 
     @Test
+    void aStagedUploadGoesStraightToTheStoreAndIsFollowedToTheEnd() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = Pipeline.stack().createMerchant("m-client-staged-" + run, "Client");
+        Path file = catalog("catalog.csv", run,
+                "sku,title,price,currency",
+                "s1,One,1,EUR",
+                "s2,Two,,EUR",
+                "s3,Three,3,EUR");
+
+        Cli.Run result = Cli.run("upload", file.toString(), "--staged", "--wait", "--ingest-url", Pipeline.stack().ingestUrl(),
+                "--api-key", key);
+
+        assertThat(result.exit()).as(result.out() + result.err()).isEqualTo(1);
+        assertThat(result.out()).contains("accepted; its items are counted and validated next")
+                .contains("DONE: 3 item(s), 2 succeeded, 1 failed (1 refused at upload)")
+                .containsPattern("item 1 +sku s2 +VALIDATION");
+    }
+
+    @Test
     void refusedAndUnreachableUploadsHaveTheirOwnExitCodes() throws Exception {
         Path file = catalog("catalog.json", "x", "[{\"sku\":\"a\",\"title\":\"A\",\"price\":1,\"currency\":\"EUR\"}]");
         Cli.Run refused = Cli.run("upload", file.toString(), "--ingest-url", Pipeline.stack().ingestUrl(), "--api-key", "cik_wrong");

@@ -41,12 +41,8 @@ class WorkerCrashTest {
         String merchant = "m-crash-" + UUID.randomUUID();
         String key = stack.createMerchant(merchant, "Crash");
         Path log = Files.createTempFile("workers-crash", ".log");
-        Map<String, String> settings = new java.util.LinkedHashMap<>(stack.workerSettings());
-        settings.put("catalog.maxPollRecords", "500");
-        settings.put("images.maxPollRecords", "100");
-        // A killed member holds its partitions until its session times out; keep that short here.
-        settings.put("kafka.properties.session\\.timeout\\.ms", "6000");
-        settings.put("kafka.properties.heartbeat\\.interval\\.ms", "1000");
+        Map<String, String> settings = WorkerProcess.settingsForKills(stack,
+                Map.of("catalog.maxPollRecords", "500", "images.maxPollRecords", "100"));
 
         stack.stopWorkers();
         WorkerProcess worker = WorkerProcess.start(settings, log);

@@ -17,6 +17,18 @@ final class WorkerProcess implements AutoCloseable {
         this.process = process;
     }
 
+    /**
+     * The stack's worker settings and {@code extra}, with a short consumer session: a killed member
+     * holds its partitions until its session times out.
+     */
+    static Map<String, String> settingsForKills(LocalStack stack, Map<String, String> extra) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(stack.workerSettings());
+        settings.put("kafka.properties.session\\.timeout\\.ms", "6000");
+        settings.put("kafka.properties.heartbeat\\.interval\\.ms", "1000");
+        settings.putAll(extra);
+        return settings;
+    }
+
     static WorkerProcess start(Map<String, String> settings, Path log) throws IOException {
         Path config = Files.createTempFile("workers", ".yml");
         try (InputStream in = WorkerProcess.class.getResourceAsStream("/workers.yml")) {

@@ -45,6 +45,12 @@ final class UploadCommand implements Callable<Integer> {
             description = "The merchant's API key (env CATALOG_API_KEY).")
     String apiKey;
 
+    @Option(names = "--staged", description = {"Send the file straight to the object store through a presigned URL, "
+            + "then have it accepted (for large files). It is validated after it is accepted: refusals appear in its status.",
+            "Its Idempotency-Key names the staged upload, so a retried accept never enqueues it twice; running the command "
+                    + "again stages and enqueues the file again."})
+    boolean staged;
+
     @Option(names = "--wait", description = "Poll the upload's status with a progress bar until it is done.")
     boolean await;
 
@@ -66,12 +72,21 @@ final class UploadCommand implements Callable<Integer> {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(ingestUrl.resolve("/v1/uploads"))
                     .header("Authorization", "Bearer " + apiKey)
-                    .header("Content-Type", contentType(file))
-                    .header("Idempotency-Key", "sha256-" + sha256(file))
-                    .timeout(Duration.ofMinutes(30))
-                    .POST(HttpRequest.BodyPublishers.ofFile(file));
-            if (isGzip(file)) {
-                request.header("Content-Encoding", "gzip");
+                    .timeout(Duration.ofMinutes(30));
+            if (staged) {
+                String stagedUploadId = stage(err);
+                if (stagedUploadId == null) {
+                    return ExitCodes.UNAVAILABLE;
+                }
+                request.header("Content-Type", "application/json").header("Idempotency-Key", "staged-" + stagedUploadId)
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("stagedUploadId", stagedUploadId)
+                                .put("format", contentType(file)).put("gzip", isGzip(file)).toString()));
+            } else {
+                request.header("Content-Type", contentType(file)).header("Idempotency-Key", "sha256-" + sha256(file))
+                        .POST(HttpRequest.BodyPublishers.ofFile(file));
+                if (isGzip(file)) {
+                    request.header("Content-Encoding", "gzip");
+                }
             }
             accepted = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -83,16 +98,41 @@ final class UploadCommand implements Callable<Integer> {
             return accepted.statusCode() >= 500 || accepted.statusCode() == 429 ? ExitCodes.UNAVAILABLE : ExitCodes.REFUSED;
         }
         JsonNode ticket = JSON.readTree(accepted.body());
-        out.printf("upload %s accepted: %d item(s), %d refused%s%n  status: %s%n", ticket.path("uploadId").asText(),
-                ticket.path("acceptedItems").asInt(), ticket.path("refusedItems").asInt(),
-                accepted.headers().firstValue("Idempotent-Replayed").isPresent() ? " (already uploaded; same ticket)" : "",
-                ticket.path("statusUrl").asText());
+        String replayed = accepted.headers().firstValue("Idempotent-Replayed").isPresent() ? " (already uploaded; same ticket)" : "";
+        if (ticket.has("acceptedItems")) {
+            out.printf("upload %s accepted: %d item(s), %d refused%s%n  status: %s%n", ticket.path("uploadId").asText(),
+                    ticket.path("acceptedItems").asInt(), ticket.path("refusedItems").asInt(), replayed,
+                    ticket.path("statusUrl").asText());
+        } else {
+            out.printf("upload %s accepted; its items are counted and validated next%s%n  status: %s%n",
+                    ticket.path("uploadId").asText(), replayed, ticket.path("statusUrl").asText());
+        }
         ticket.path("errors").forEach(e -> out.printf("  refused item %d (%s) %s: %s%n", e.path("index").asInt(),
                 e.path("sku").asText(), e.path("code").asText(), e.path("message").asText()));
         if (!await) {
             return ExitCodes.OK;
         }
         return follow(URI.create(ticket.path("statusUrl").asText()), out, err);
+    }
+
+    /** Asks for a staged upload and PUTs the file to its URL; its id, or null after saying why not. */
+    private String stage(PrintWriter err) throws IOException, InterruptedException {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(ingestUrl.resolve("/v1/staged-uploads"))
+                .header("Authorization", "Bearer " + apiKey).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            err.printf("staged upload refused (%d): %s%n", created.statusCode(), created.body());
+            return null;
+        }
+        JsonNode staged = JSON.readTree(created.body());
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(staged.path("url").asText()))
+                .timeout(Duration.ofHours(1)).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() / 100 != 2) {
+            err.printf("the object store refused the file (%d): %s%n", put.statusCode(), put.body());
+            return null;
+        }
+        return staged.path("stagedUploadId").asText();
     }
 
     private int follow(URI statusUrl, PrintWriter out, PrintWriter err) throws Exception {

@@ -13,6 +13,8 @@ public final class Topics {
     public static final String PRODUCTS = "catalog.products.v1";
     /** UploadAccepted, keyed by uploadId. */
     public static final String UPLOADS = "catalog.uploads.v1";
+    /** UploadSplit, keyed by uploadId: the splitter's word that an upload's items are all produced. */
+    public static final String UPLOAD_SPLITS = "catalog.upload-splits.v1";
     /** ItemProcessed, keyed by uploadId. */
     public static final String RESULTS = "catalog.item-results.v1";
 
@@ -54,6 +56,7 @@ public final class Topics {
         return List.of(
                 new TopicSpec(PRODUCTS, PRODUCT_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOADS, UPLOAD_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(UPLOAD_SPLITS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(RESULTS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(CANCELLATIONS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOAD_EVENTS, UPLOAD_PARTITIONS, WORK_RETENTION),

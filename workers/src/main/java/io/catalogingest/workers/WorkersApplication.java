@@ -9,6 +9,10 @@ import io.catalogingest.common.kafka.KafkaHealthCheck;
 import io.catalogingest.common.storage.ObjectStoreHealthCheck;
 import io.catalogingest.workers.WorkersConfiguration.ImagePoolConfig;
 import io.catalogingest.workers.WorkersConfiguration.PoolConfig;
+import io.catalogingest.workers.WorkersConfiguration.SplitPoolConfig;
+import io.catalogingest.common.items.ItemFormat;
+import io.catalogingest.workers.core.UploadSplitter;
+import io.catalogingest.workers.kafka.SplitterPool;
 import io.catalogingest.workers.catalog.CatalogWriter;
 import io.catalogingest.workers.cli.PoolCommand;
 import io.catalogingest.workers.health.PoolHealthCheck;
@@ -33,9 +37,9 @@ import org.jdbi.v3.core.Jdbi;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The worker pools: catalog writers and image workers, two consumer groups on the products topic.
- * {@code server} runs both; {@code catalog} and {@code images} run one, so that each pool scales as
- * its own deployment.
+ * The worker pools: the splitter on the uploads topic, and catalog writers and image workers, two
+ * consumer groups on the products topic. {@code server} runs all three; {@code split},
+ * {@code catalog} and {@code images} run one, so that each pool scales as its own deployment.
  */
 public class WorkersApplication extends Application<WorkersConfiguration> {
 
@@ -51,6 +55,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
     @Override
     public void initialize(Bootstrap<WorkersConfiguration> bootstrap) {
         ServiceBootstrap.initialize(bootstrap);
+        bootstrap.addCommand(new PoolCommand(this, PoolCommand.Pool.SPLIT));
         bootstrap.addCommand(new PoolCommand(this, PoolCommand.Pool.CATALOG));
         bootstrap.addCommand(new PoolCommand(this, PoolCommand.Pool.IMAGES));
     }
@@ -62,6 +67,16 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
         CancellationDao cancellations = jdbi.onDemand(CancellationDao.class);
         KafkaClients kafka = KafkaClients.of(config.getKafka());
 
+        if (config.getSplit().isEnabled()) {
+            SplitPoolConfig split = config.getSplit();
+            S3Client spool = config.getSpool().build();
+            environment.lifecycle().manage(new AutoCloseableManager(spool));
+            UploadSplitter splitter = new UploadSplitter(ItemFormat.constrained(environment.getObjectMapper()),
+                    split.getMaxItemsPerUpload(), split.getChunkSize());
+            manage(environment, ConsumerGroups.SPLITTER, new SplitterPool(kafka, config.getInstanceId(), splitter,
+                    body -> spool.getObject(b -> b.bucket(body.getBucket()).key(body.getKey())), cancellations::cancelled,
+                    split.getConsumers(), environment.metrics()));
+        }
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();
             manage(environment, ConsumerGroups.CATALOG_WRITER, new StagePool(kafka, ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),

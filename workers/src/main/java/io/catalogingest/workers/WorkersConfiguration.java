@@ -23,6 +23,17 @@ public class WorkersConfiguration extends CatalogConfiguration {
     @JsonProperty
     private ObjectStoreFactory objectStore = new ObjectStoreFactory();
 
+    /** Where the splitter reads upload bodies: the ingest API's spool (often the same store as objectStore). */
+    @Valid
+    @NotNull
+    @JsonProperty
+    private ObjectStoreFactory spool = new ObjectStoreFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private SplitPoolConfig split = new SplitPoolConfig();
+
     @Valid
     @NotNull
     @JsonProperty
@@ -41,6 +52,14 @@ public class WorkersConfiguration extends CatalogConfiguration {
         return objectStore;
     }
 
+    public ObjectStoreFactory getSpool() {
+        return spool;
+    }
+
+    public SplitPoolConfig getSplit() {
+        return split;
+    }
+
     public PoolConfig getCatalog() {
         return catalog;
     }
@@ -49,14 +68,37 @@ public class WorkersConfiguration extends CatalogConfiguration {
         return images;
     }
 
-    /** A worker pool: consumers in one group; parallelism is bounded by the topic's partitions. */
-    public static class PoolConfig {
+    /** Any pool: consumers in one group, which can be switched off; parallelism is bounded by the topic's partitions. */
+    public abstract static class ConsumersConfig {
         @JsonProperty
         private boolean enabled = true;
 
         @Min(1)
         @JsonProperty
-        private int consumers = 2;
+        private int consumers;
+
+        ConsumersConfig(int consumers) {
+            this.consumers = consumers;
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getConsumers() {
+            return consumers;
+        }
+    }
+
+    /** A stage pool on the products topic, with its retry policy. */
+    public static class PoolConfig extends ConsumersConfig {
+        public PoolConfig() {
+            super(2);
+        }
 
         @Min(1)
         @Max(10_000)
@@ -86,20 +128,37 @@ public class WorkersConfiguration extends CatalogConfiguration {
             return maxRetryDelay;
         }
 
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public int getConsumers() {
-            return consumers;
-        }
-
         public int getMaxPollRecords() {
             return maxPollRecords;
+        }
+    }
+
+    /**
+     * The splitter: one upload at a time per consumer, produced in transactions of chunkSize items;
+     * at most the uploads topic's partitions do work.
+     */
+    public static class SplitPoolConfig extends ConsumersConfig {
+        public SplitPoolConfig() {
+            super(1);
+        }
+
+        /** Items per split transaction: a crash repeats at most this many. */
+        @Min(1)
+        @Max(100_000)
+        @JsonProperty
+        private int chunkSize = 5000;
+
+        /** As the ingest API's limit; a staged upload's items beyond it are refused. */
+        @Min(1)
+        @JsonProperty
+        private int maxItemsPerUpload = 1_000_000;
+
+        public int getChunkSize() {
+            return chunkSize;
+        }
+
+        public int getMaxItemsPerUpload() {
+            return maxItemsPerUpload;
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.List;
 
 /** The pipeline's consumer groups, named once for the workers and the operator's tools. */
 public final class ConsumerGroups {
+    /** Splits accepted uploads into products. */
+    public static final String SPLITTER = "upload-splitter";
     public static final String CATALOG_WRITER = "catalog-writer";
     public static final String IMAGE_WORKER = "image-worker";
     /** The status service's Kafka Streams application id by default. */
@@ -12,6 +14,6 @@ public final class ConsumerGroups {
     private ConsumerGroups() {}
 
     public static List<String> all() {
-        return List.of(CATALOG_WRITER, IMAGE_WORKER, STATUS_SERVICE);
+        return List.of(SPLITTER, CATALOG_WRITER, IMAGE_WORKER, STATUS_SERVICE);
     }
 }

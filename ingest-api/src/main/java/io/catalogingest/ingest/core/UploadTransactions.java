@@ -1,25 +1,22 @@
 package io.catalogingest.ingest.core;
 
+import java.util.List;
+
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.UploadAccepted;
+
 /**
- * Where accepted uploads are written, one transaction per upload: in production a pool of Kafka
- * transactional producers. The upload endpoint depends on this, not on Kafka, so it can be tested alone.
+ * Where accepted uploads are announced: in production one small Kafka transaction per upload. The
+ * intake depends on this, not on Kafka, so it can be tested alone.
  */
 public interface UploadTransactions {
-    /** The upload could not be stored durably in time; nothing of it was enqueued, the caller answers 503. */
-    final class UnavailableException extends Exception {
-        public UnavailableException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /** Begins one upload's transaction. */
-    Transaction begin() throws UnavailableException;
-
-    /** One upload's records. Commit makes them durable and visible; close aborts them if not committed. */
-    interface Transaction extends UploadWriter, AutoCloseable {
-        void commit() throws UnavailableException;
-
-        @Override
-        void close();
-    }
+    /**
+     * Commits the record, with the products and refusals of an upload small enough to travel with
+     * it (none for a spooled upload, which the splitter splits). Returns only once all is durably
+     * committed; throws only when it is certainly not, so the caller never answers 503 for an
+     * upload that exists.
+     */
+    void commit(UploadAccepted accepted, List<ProductSubmitted> products, List<ItemProcessed> refusals)
+            throws IntakeUnavailableException;
 }

@@ -1,34 +1,41 @@
 package io.catalogingest.ingest.resources;
 
-import static io.catalogingest.ingest.core.UploadBodies.gzip;
-import static io.catalogingest.ingest.core.UploadBodies.invalidUtf8Between;
-import static io.catalogingest.ingest.core.UploadBodies.ndjson;
-import static io.catalogingest.ingest.core.UploadBodies.product;
-import static io.catalogingest.ingest.core.UploadBodies.utf8;
+import static io.catalogingest.common.items.UploadBodies.gzip;
+import static io.catalogingest.common.items.UploadBodies.invalidUtf8Between;
+import static io.catalogingest.common.items.UploadBodies.ndjson;
+import static io.catalogingest.common.items.UploadBodies.product;
+import static io.catalogingest.common.items.UploadBodies.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.catalogingest.common.api.Problem;
 import io.catalogingest.common.api.ProblemExceptionMapper;
 import io.catalogingest.common.auth.Merchant;
-import io.catalogingest.ingest.core.RecordingUploadWriter;
-import io.catalogingest.ingest.core.UploadBodies;
+import io.catalogingest.common.items.UploadBodies;
+import io.catalogingest.ingest.core.Claims;
+import io.catalogingest.ingest.core.FakeUploadTransactions;
+import io.catalogingest.ingest.core.InMemoryBodyStore;
+import io.catalogingest.ingest.core.StagedUploads;
 import io.catalogingest.ingest.core.UploadIntake;
-import io.catalogingest.ingest.core.UploadTransactions;
-import io.catalogingest.ingest.db.IdempotencyDao;
+import io.catalogingest.ingest.db.FakeIdempotencyDao;
 import io.catalogingest.schemas.UploadAccepted;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
+import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.client.Entity;
@@ -50,6 +57,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The upload endpoints over the real intake, with the object store, Kafka and the database in memory. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class UploadResourceTest {
     private static final String NDJSON = "application/x-ndjson";
@@ -58,38 +66,56 @@ class UploadResourceTest {
             "cik_key-1", new Merchant(MERCHANT, Merchant.MERCHANT),
             "cik_key-2", new Merchant("merchant-2", Merchant.MERCHANT));
     private static final String STATUS_BASE_URL = "https://status.example.com";
+    private static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
+    private static final Duration STAGED_UPLOAD_VALIDITY = Duration.ofHours(1);
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int MAX_ITEMS = 5;
     private static final String NO_TITLE = "{\"sku\":\"X\",\"price\":1,\"currency\":\"EUR\"}";
 
+    private static final InMemoryBodyStore STORE = new InMemoryBodyStore();
     private static final FakeUploadTransactions TRANSACTIONS = new FakeUploadTransactions();
     private static final FakeIdempotencyDao IDEMPOTENCY = new FakeIdempotencyDao();
+    private static final UploadIntake INTAKE = new UploadIntake(UploadBodies.JSON, STORE, TRANSACTIONS,
+            new Claims(IDEMPOTENCY, 86_400, 300), new UploadIntake.Limits(MAX_BODY_BYTES, MAX_ITEMS, 0),
+            Clock.fixed(AT, ZoneOffset.UTC));
 
-    private static final ResourceExtension RESOURCES = ResourceExtension.builder()
-            .addProvider(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<Merchant>()
-                    .setAuthenticator(key -> Optional.ofNullable(KEYS.get(key))).setPrefix("Bearer").buildAuthFilter()))
-            .addProvider(new AuthValueFactoryProvider.Binder<>(Merchant.class))
-            .addProvider(MultiPartFeature.class)
-            .addProvider(new ProblemExceptionMapper())
-            .addResource(new UploadResource(UploadBodies.JSON, TRANSACTIONS, new UploadIntake(MAX_ITEMS), IDEMPOTENCY,
-                    new UploadResource.Limits(MAX_BODY_BYTES, 1_000_000, 86_400), STATUS_BASE_URL + "/"))
-            .build();
+    private static final ResourceExtension RESOURCES = resources(1_000);
+    /** The same endpoints allowing one upload per minute. */
+    private static final ResourceExtension RATE_LIMITED = resources(1);
+
+    private static ResourceExtension resources(int uploadsPerMinute) {
+        // As the services' bootstrap does: times as ISO-8601.
+        ObjectMapper mapper = Jackson.newObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        return ResourceExtension.builder()
+                .setMapper(mapper)
+                .addProvider(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<Merchant>()
+                        .setAuthenticator(key -> Optional.ofNullable(KEYS.get(key))).setPrefix("Bearer").buildAuthFilter()))
+                .addProvider(new AuthValueFactoryProvider.Binder<>(Merchant.class))
+                .addProvider(MultiPartFeature.class)
+                .addProvider(new ProblemExceptionMapper())
+                .addProvider(new IntakeExceptionMappers.Refused())
+                .addProvider(new IntakeExceptionMappers.Unavailable())
+                .addResource(new UploadResource(mapper, INTAKE, uploadsPerMinute, STATUS_BASE_URL + "/"))
+                .addResource(new StagedUploadResource(new StagedUploads(STORE, STAGED_UPLOAD_VALIDITY, Clock.fixed(AT, ZoneOffset.UTC))))
+                .build();
+    }
 
     @BeforeEach
     void forgetEarlierUploads() {
+        STORE.reset();
         TRANSACTIONS.reset();
-        IDEMPOTENCY.entries.clear();
+        IDEMPOTENCY.reset();
     }
 
-    private static Invocation.Builder uploads(String mode, String apiKey) {
-        WebTarget target = RESOURCES.target("/v1/uploads").register(MultiPartFeature.class);
+    private static Invocation.Builder uploads(ResourceExtension resources, String mode, String apiKey) {
+        WebTarget target = resources.target("/v1/uploads").register(MultiPartFeature.class);
         return (mode == null ? target : target.queryParam("mode", mode)).request()
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
     }
 
     /** A request of merchant-1. */
     private static Invocation.Builder uploads(String mode) {
-        return uploads(mode, "cik_key-1");
+        return uploads(RESOURCES, mode, "cik_key-1");
     }
 
     private static Invocation.Builder uploads() {
@@ -113,6 +139,14 @@ class UploadResourceTest {
         return uploads().header("Idempotency-Key", idempotencyKey);
     }
 
+    private static byte[] stagedRequest(String stagedUploadId) {
+        return utf8("{\"stagedUploadId\": \"" + stagedUploadId + "\", \"format\": \"ndjson\"}");
+    }
+
+    private static String stagedKey(String stagedUploadId) {
+        return "staged/" + MERCHANT + "/" + stagedUploadId;
+    }
+
     private static JsonNode assertTicket(Response response) {
         assertThat(response.getStatus()).isEqualTo(202);
         JsonNode ticket = response.readEntity(JsonNode.class);
@@ -132,14 +166,26 @@ class UploadResourceTest {
         return problem;
     }
 
-    private static void assertNothingEnqueued() {
+    /** The one record committed, naming the body stored under the ticket's upload id. */
+    private static UploadAccepted assertOneUploadAccepted(JsonNode ticket) {
+        assertThat(TRANSACTIONS.committed()).hasSize(1);
+        UploadAccepted accepted = TRANSACTIONS.committed().get(0);
+        assertThat(List.of(accepted.getUploadId(), accepted.getMerchantId()))
+                .containsExactly(ticket.path("uploadId").asText(), MERCHANT);
+        return accepted;
+    }
+
+    private static void assertNothingKept() {
         assertThat(TRANSACTIONS.committed()).isEmpty();
-        assertThat(TRANSACTIONS.begun).allMatch(tx -> tx.closed);
+        assertThat(STORE.keys()).isEmpty();
+        assertThat(STORE.openWriters()).isEmpty();
     }
 
     @Test
-    void acceptsAnUploadWithA202TicketAndTheStatusUrlAsLocation() {
-        JsonNode ticket = assertTicket(post(uploads(), ndjson(product("A"), product("B"), NO_TITLE)));
+    void acceptsAnUploadWithA202TicketAndStoresTheBodyAsSent() {
+        byte[] sent = utf8(ndjson(product("A"), product("B"), NO_TITLE));
+
+        JsonNode ticket = assertTicket(post(uploads(), NDJSON, sent));
 
         assertThat(ticket.path("uploadId").asText()).matches("[0-9a-f-]{36}");
         assertThat(List.of(ticket.path("totalItems").asInt(), ticket.path("acceptedItems").asInt(), ticket.path("refusedItems").asInt()))
@@ -148,37 +194,40 @@ class UploadResourceTest {
         assertThat(ticket.path("errors").get(0).path("index").asInt()).isEqualTo(2);
         assertThat(ticket.path("errors").get(0).path("sku").asText()).isEqualTo("X");
         assertThat(ticket.path("errors").get(0).path("code").asText()).isEqualTo("TITLE_MISSING");
-        assertThat(TRANSACTIONS.committed())
-                .containsExactly("product 0 A", "product 1 B", "refused 2 X TITLE_MISSING", "accepted 3 of which 1 refused");
-        UploadAccepted accepted = (UploadAccepted) TRANSACTIONS.begun.get(0).records().get(3);
-        assertThat(List.of(accepted.getUploadId(), accepted.getMerchantId())).containsExactly(ticket.path("uploadId").asText(), MERCHANT);
-        assertThat(TRANSACTIONS.begun.get(0).closed).isTrue();
+        UploadAccepted accepted = assertOneUploadAccepted(ticket);
+        assertThat(STORE.object(accepted.getBody().getKey())).containsExactly(sent);
     }
 
-    record Upload(String contentType, String body) {}
+    record Upload(String contentType, String body, String format) {}
 
     static Stream<Upload> eachFormat() {
         return Stream.of(
-                new Upload("application/json", "[" + product("A") + "]"),
-                new Upload("application/json; charset=UTF-8", "[" + product("A") + "]"),
-                new Upload(NDJSON, product("A")),
-                new Upload("application/jsonl", product("A")),
-                new Upload("text/csv", "sku,title,price,currency\nA,Mug,1,EUR\n"));
+                new Upload("application/json", "[" + product("A") + "]", "JSON"),
+                new Upload("application/json; charset=UTF-8", "[" + product("A") + "]", "JSON"),
+                new Upload(NDJSON, product("A"), "NDJSON"),
+                new Upload("application/jsonl", product("A"), "NDJSON"),
+                new Upload("text/csv", "sku,title,price,currency\nA,Mug,1,EUR\n", "CSV"));
     }
 
     @ParameterizedTest
     @MethodSource("eachFormat")
     void acceptsEachFormat(Upload upload) {
-        assertTicket(post(uploads(), upload.contentType(), utf8(upload.body())));
+        JsonNode ticket = assertTicket(post(uploads(), upload.contentType(), utf8(upload.body())));
 
-        assertThat(TRANSACTIONS.committed()).containsExactly("product 0 A", "accepted 1 of which 0 refused");
+        assertThat(ticket.path("acceptedItems").asInt()).isEqualTo(1);
+        assertThat(assertOneUploadAccepted(ticket).getBody().getFormat()).isEqualTo(upload.format());
     }
 
     @Test
-    void decompressesAGzipBody() {
-        assertTicket(post(uploads(), "text/csv", "gzip", gzip(utf8("sku,title,price,currency\nA,Mug,1,EUR\n"))));
+    void validatesAGzipBodyAndStoresItCompressedAsSent() {
+        byte[] sent = gzip(utf8("sku,title,price,currency\nA,Mug,1,EUR\n"));
 
-        assertThat(TRANSACTIONS.committed()).containsExactly("product 0 A", "accepted 1 of which 0 refused");
+        JsonNode ticket = assertTicket(post(uploads(), "text/csv", "gzip", sent));
+
+        assertThat(ticket.path("acceptedItems").asInt()).isEqualTo(1);
+        UploadAccepted accepted = assertOneUploadAccepted(ticket);
+        assertThat(accepted.getBody().getGzip()).isTrue();
+        assertThat(STORE.object(accepted.getBody().getKey())).containsExactly(sent);
     }
 
     /** A request that is refused whole: the answer's status and code, and a fragment of its detail. */
@@ -193,6 +242,7 @@ class UploadResourceTest {
     static Stream<Refusal> refusals() {
         byte[] gzipped = gzip(utf8(ndjson(product("A"), product("B"))));
         String six = ndjson(product("A"), product("B"), product("C"), product("D"), product("E"), product("F"));
+        String stagedUploadId = UUID.randomUUID().toString();
         return Stream.of(
                 new Refusal("no upload format", null, "text/plain", null, utf8(product("A")), 415, "UNSUPPORTED_MEDIA_TYPE", ""),
                 new Refusal("unknown encoding", null, NDJSON, "br", utf8(product("A")), 415, "UNSUPPORTED_FORMAT", "br"),
@@ -202,8 +252,8 @@ class UploadResourceTest {
                 new Refusal("unknown mode", "some", NDJSON, null, utf8(product("A")), 400, "INVALID_MODE", ""),
                 new Refusal("JSON syntax", null, "application/json", null, utf8("[\n" + product("A") + ",\n{\"sku\" 1}]"), 400,
                         "MALFORMED_BODY", "line 3"),
-                new Refusal("JSON that is no array", null, "application/json", null, utf8(product("A")), 400, "MALFORMED_BODY",
-                        "JSON array"),
+                new Refusal("JSON that is neither array nor object", null, "application/json", null, utf8("\"A\""), 400,
+                        "MALFORMED_BODY", "JSON array"),
                 new Refusal("number over 64 digits", null, "application/json", null,
                         utf8("[{\"sku\":\"A\",\"price\":" + "1".repeat(65) + "}]"), 400, "MALFORMED_BODY", ""),
                 new Refusal("invalid UTF-8 in NDJSON", null, NDJSON, null,
@@ -222,18 +272,30 @@ class UploadResourceTest {
                 new Refusal("body too large", null, NDJSON, null, utf8(product("A") + " ".repeat(MAX_BODY_BYTES)), 413,
                         "BODY_TOO_LARGE", ""),
                 new Refusal("body too large once decompressed", null, NDJSON, "gzip",
-                        gzip(utf8(product("A") + " ".repeat(MAX_BODY_BYTES))), 413, "BODY_TOO_LARGE", ""));
+                        gzip(utf8(product("A") + " ".repeat(MAX_BODY_BYTES))), 413, "BODY_TOO_LARGE", ""),
+                new Refusal("staged upload, malformed request", null, "application/json", null, utf8("{\"stagedUploadId\":"),
+                        400, "MALFORMED_BODY", "stagedUploadId"),
+                new Refusal("JSON object naming no staged upload", null, "application/json", null, utf8(product("A")), 400,
+                        "STAGED_UPLOAD_ID_INVALID", ""),
+                new Refusal("staged upload id that is no id", null, "application/json", null, stagedRequest("../merchant-2/x"),
+                        400, "STAGED_UPLOAD_ID_INVALID", ""),
+                new Refusal("staged upload, all or nothing", "all-or-nothing", "application/json", null,
+                        stagedRequest(stagedUploadId), 400, "INVALID_MODE", "staged"),
+                new Refusal("staged upload of unknown format", null, "application/json", null,
+                        utf8("{\"stagedUploadId\":\"" + stagedUploadId + "\",\"format\":\"xlsx\"}"), 415, "UNSUPPORTED_FORMAT", "xlsx"),
+                new Refusal("staged upload with nothing PUT", null, "application/json", null, stagedRequest(stagedUploadId),
+                        422, "STAGED_UPLOAD_MISSING", stagedUploadId));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusals")
-    void refusesBadInputWithAProblemAndEnqueuesNothing(Refusal refusal) {
+    void refusesBadInputWithAProblemAndKeepsNothing(Refusal refusal) {
         Response response = post(uploads(refusal.mode()), refusal.contentType(), refusal.encoding(), refusal.body());
 
         JsonNode problem = assertProblem(response, refusal.status(), refusal.code());
 
         assertThat(problem.path("detail").asText()).contains(refusal.detail());
-        assertNothingEnqueued();
+        assertNothingKept();
     }
 
     @Test
@@ -244,7 +306,7 @@ class UploadResourceTest {
         assertThat(problem.path("errors")).hasSize(1);
         assertThat(problem.path("errors").get(0).path("index").asInt()).isEqualTo(1);
         assertThat(problem.path("errors").get(0).path("code").asText()).isEqualTo("TITLE_MISSING");
-        assertNothingEnqueued();
+        assertNothingKept();
     }
 
     @ParameterizedTest
@@ -256,24 +318,54 @@ class UploadResourceTest {
         }
 
         assertThat(post(request, ndjson(product("A"))).getStatus()).isEqualTo(401);
-        assertThat(TRANSACTIONS.begun).isEmpty();
-        assertThat(IDEMPOTENCY.entries).isEmpty();
+        assertNothingKept();
+        assertThat(IDEMPOTENCY.isEmpty()).isTrue();
+    }
+
+    @Test
+    void answers429WithRetryAfterOnceAMerchantUsedItsUploadsOfTheMinute() {
+        assertTicket(post(uploads(RATE_LIMITED, null, "cik_key-1"), ndjson(product("A"))));
+
+        Response limited = post(uploads(RATE_LIMITED, null, "cik_key-1"), ndjson(product("B")));
+
+        assertProblem(limited, 429, "RATE_LIMITED");
+        assertThat(Long.parseLong(limited.getHeaderString("Retry-After"))).isBetween(1L, 60L);
+        assertTicket(post(uploads(RATE_LIMITED, null, "cik_key-2"), ndjson(product("B"))));
+        assertThat(TRANSACTIONS.committed()).hasSize(2);
+    }
+
+    enum Outage {
+        KAFKA("KAFKA_UNAVAILABLE"), OBJECT_STORE("OBJECT_STORE_UNAVAILABLE"), DATABASE("DATABASE_UNAVAILABLE");
+
+        final String code;
+
+        Outage(String code) {
+            this.code = code;
+        }
+
+        void set(boolean down) {
+            switch (this) {
+                case KAFKA -> TRANSACTIONS.failing(down);
+                case OBJECT_STORE -> STORE.outage(down ? InMemoryBodyStore.Outage.WRITE : InMemoryBodyStore.Outage.NONE);
+                case DATABASE -> IDEMPOTENCY.down(down);
+            }
+        }
     }
 
     @ParameterizedTest
-    @EnumSource(value = FakeUploadTransactions.Failure.class, names = {"BEGIN", "COMMIT"})
-    void answers503WhenKafkaCannotStoreTheUploadAndTheKeyMayBeRetried(FakeUploadTransactions.Failure failure) {
-        TRANSACTIONS.failure = failure;
+    @EnumSource(Outage.class)
+    void answers503WithRetryAfterWhenADependencyFailsAndTheKeyMayBeRetried(Outage outage) {
+        outage.set(true);
 
         Response unavailable = post(withKey("k-1"), ndjson(product("A")));
 
-        assertProblem(unavailable, 503, "KAFKA_UNAVAILABLE");
-        assertThat(unavailable.getHeaderString("Retry-After")).isNotBlank();
-        assertNothingEnqueued();
+        assertProblem(unavailable, 503, outage.code);
+        assertThat(unavailable.getHeaderString("Retry-After")).isEqualTo(Integer.toString(IntakeExceptionMappers.UNAVAILABLE_RETRY_AFTER));
+        assertThat(TRANSACTIONS.committed()).isEmpty();
+        assertThat(STORE.openWriters()).isEmpty();
 
-        TRANSACTIONS.failure = FakeUploadTransactions.Failure.NONE;
-        assertTicket(post(withKey("k-1"), ndjson(product("A"))));
-        assertThat(TRANSACTIONS.committed()).containsExactly("product 0 A", "accepted 1 of which 0 refused");
+        outage.set(false);
+        assertOneUploadAccepted(assertTicket(post(withKey("k-1"), ndjson(product("A")))));
     }
 
     @Test
@@ -287,39 +379,38 @@ class UploadResourceTest {
         assertThat(again.getLocation()).isEqualTo(first.getLocation());
         assertThat(again.getHeaderString("Idempotent-Replayed")).isEqualTo("true");
         assertThat(first.getHeaderString("Idempotent-Replayed")).isNull();
-        assertThat(TRANSACTIONS.begun).hasSize(1);
-        assertThat(TRANSACTIONS.committed()).containsExactly("product 0 A", "accepted 1 of which 0 refused");
+        assertOneUploadAccepted(ticket);
     }
 
     @Test
     void sameKeyWithAnotherBodyIsRefusedAndEnqueuesNothing() {
-        assertTicket(post(withKey("k-1"), ndjson(product("A"))));
+        JsonNode ticket = assertTicket(post(withKey("k-1"), ndjson(product("A"))));
 
         assertProblem(post(withKey("k-1"), ndjson(product("B"))), 422, "IDEMPOTENCY_KEY_REUSED");
 
-        assertThat(TRANSACTIONS.begun).hasSize(1);
-        assertThat(TRANSACTIONS.committed()).containsExactly("product 0 A", "accepted 1 of which 0 refused");
+        assertOneUploadAccepted(ticket);
     }
 
     @Test
     void keysArePerMerchant() {
         String first = assertTicket(post(withKey("k-1"), ndjson(product("A")))).path("uploadId").asText();
 
-        JsonNode other = assertTicket(post(uploads(null, "cik_key-2").header("Idempotency-Key", "k-1"), ndjson(product("A"))));
+        JsonNode other = assertTicket(post(uploads(RESOURCES, null, "cik_key-2").header("Idempotency-Key", "k-1"),
+                ndjson(product("A"))));
 
         assertThat(other.path("uploadId").asText()).isNotEqualTo(first);
-        assertThat(TRANSACTIONS.committed()).hasSize(4);
+        assertThat(TRANSACTIONS.committed()).hasSize(2);
     }
 
     @Test
-    void aKeyStillInUseAnswers409() {
-        IDEMPOTENCY.claim(MERCHANT, "k-1", "running-upload", 86_400, 300);
+    void aKeyStillInUseAnswers409WithRetryAfter() {
+        IDEMPOTENCY.claim(MERCHANT, "k-1", "running-upload", "running-owner", 86_400, 300);
 
         Response response = post(withKey("k-1"), ndjson(product("A")));
 
         assertProblem(response, 409, "IDEMPOTENCY_KEY_IN_USE");
-        assertThat(response.getHeaderString("Retry-After")).isNotBlank();
-        assertThat(TRANSACTIONS.begun).isEmpty();
+        assertThat(Long.parseLong(response.getHeaderString("Retry-After"))).isPositive();
+        assertNothingKept();
     }
 
     @Test
@@ -332,23 +423,21 @@ class UploadResourceTest {
         assertThat(again.getHeaderString("Idempotent-Replayed")).isEqualTo("true");
 
         assertProblem(post(withKey("k-1"), ndjson(product("A"))), 422, "IDEMPOTENCY_KEY_REUSED");
-        assertNothingEnqueued();
-        assertThat(TRANSACTIONS.begun).hasSize(1);
+        assertNothingKept();
     }
 
     @Test
     void aMalformedBodyDoesNotUseUpTheKey() {
         assertProblem(post(withKey("k-1"), "application/json", utf8("[not json")), 400, "MALFORMED_BODY");
 
-        assertTicket(post(withKey("k-1"), ndjson(product("A"))));
-        assertThat(TRANSACTIONS.committed()).containsExactly("product 0 A", "accepted 1 of which 0 refused");
+        assertOneUploadAccepted(assertTicket(post(withKey("k-1"), ndjson(product("A")))));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"has space", "tab\tkey", "é"})
     void refusesAnInvalidIdempotencyKey(String key) {
         assertProblem(post(withKey(key), ndjson(product("A"))), 400, "IDEMPOTENCY_KEY_INVALID");
-        assertThat(TRANSACTIONS.begun).isEmpty();
+        assertNothingKept();
     }
 
     @Test
@@ -356,7 +445,7 @@ class UploadResourceTest {
         assertTicket(post(withKey("k".repeat(255)), ndjson(product("A"))));
 
         assertProblem(post(withKey("k".repeat(256)), ndjson(product("A"))), 400, "IDEMPOTENCY_KEY_INVALID");
-        assertThat(TRANSACTIONS.begun).hasSize(1);
+        assertThat(TRANSACTIONS.committed()).hasSize(1);
     }
 
     private static Response postFile(String fieldName, String fileName, String type, byte[] content) {
@@ -368,116 +457,75 @@ class UploadResourceTest {
 
     @Test
     void acceptsAFileFormFieldTellingItsFormatAndCompressionByName() {
-        assertTicket(postFile("file", "catalog.csv.gz", MediaType.APPLICATION_OCTET_STREAM,
-                gzip(utf8("sku,title,price,currency\nA,Mug,1,EUR\n"))));
+        byte[] sent = gzip(utf8("sku,title,price,currency\nA,Mug,1,EUR\n"));
 
-        assertThat(TRANSACTIONS.committed()).containsExactly("product 0 A", "accepted 1 of which 0 refused");
+        JsonNode ticket = assertTicket(postFile("file", "catalog.csv.gz", MediaType.APPLICATION_OCTET_STREAM, sent));
+
+        UploadAccepted accepted = assertOneUploadAccepted(ticket);
+        assertThat(List.of(accepted.getBody().getFormat(), accepted.getBody().getGzip())).containsExactly("CSV", true);
+        assertThat(STORE.object(accepted.getBody().getKey())).containsExactly(sent);
     }
 
     @Test
     void acceptsAFileFormFieldTellingItsFormatByType() {
-        assertTicket(postFile("file", "upload", NDJSON, utf8(ndjson(product("A")))));
+        JsonNode ticket = assertTicket(postFile("file", "upload", NDJSON, utf8(ndjson(product("A")))));
 
-        assertThat(TRANSACTIONS.committed()).containsExactly("product 0 A", "accepted 1 of which 0 refused");
+        assertThat(assertOneUploadAccepted(ticket).getBody().getFormat()).isEqualTo("NDJSON");
     }
 
     @Test
     void refusesAFormWithoutTheFileField() {
         assertProblem(postFile("catalog", "catalog.csv", "text/csv", utf8("sku\n")), 400, "FILE_MISSING");
-        assertThat(TRANSACTIONS.begun).isEmpty();
+        assertNothingKept();
     }
 
     @Test
     void refusesAFileOfUnknownFormat() {
         assertProblem(postFile("file", "catalog.xlsx", MediaType.APPLICATION_OCTET_STREAM, utf8("PK")), 415, "UNSUPPORTED_FORMAT");
-        assertThat(TRANSACTIONS.begun).isEmpty();
+        assertNothingKept();
     }
 
-    /** Transactions that keep their records in memory; begin or commit can fail as with Kafka down. */
-    static final class FakeUploadTransactions implements UploadTransactions {
-        enum Failure { NONE, BEGIN, COMMIT }
+    @Test
+    void createsAStagedUploadWhoseFileIsThenAcceptedWithoutCounts() {
+        Response created = RESOURCES.target("/v1/staged-uploads").request()
+                .header(HttpHeaders.AUTHORIZATION, "Bearer cik_key-1").post(Entity.json(""));
+        assertThat(created.getStatus()).isEqualTo(201);
+        JsonNode staged = created.readEntity(JsonNode.class);
+        String id = staged.path("stagedUploadId").asText();
+        assertThat(id).matches("[0-9a-f-]{36}");
+        assertThat(staged.path("url").asText()).isEqualTo(STORE.presignPut(stagedKey(id), STAGED_UPLOAD_VALIDITY).toString());
+        assertThat(staged.path("method").asText()).isEqualTo("PUT");
+        assertThat(Instant.parse(staged.path("expiresAt").asText())).isEqualTo(AT.plus(STAGED_UPLOAD_VALIDITY));
+        byte[] file = utf8(ndjson(product("A"), product("B")));
+        STORE.put(stagedKey(id), file);
 
-        final List<FakeTransaction> begun = Collections.synchronizedList(new ArrayList<>());
-        volatile Failure failure = Failure.NONE;
+        JsonNode ticket = assertTicket(post(uploads(), "application/json", stagedRequest(id)));
 
-        void reset() {
-            begun.clear();
-            failure = Failure.NONE;
-        }
-
-        @Override
-        public FakeTransaction begin() throws UnavailableException {
-            if (failure == Failure.BEGIN) {
-                throw new UnavailableException("no producer in time", null);
-            }
-            FakeTransaction tx = new FakeTransaction(failure == Failure.COMMIT);
-            begun.add(tx);
-            return tx;
-        }
-
-        /** What consumers would see: the records of committed transactions, in order. */
-        List<String> committed() {
-            return begun.stream().filter(tx -> tx.committed).flatMap(tx -> tx.summary().stream()).toList();
-        }
+        assertThat(ticket.has("totalItems")).isFalse();
+        assertThat(ticket.has("refusedItems")).isFalse();
+        UploadAccepted accepted = assertOneUploadAccepted(ticket);
+        assertThat(accepted.getItemCount()).isNull();
+        assertThat(List.of(accepted.getBody().getKey(), accepted.getBody().getSizeBytes())).containsExactly(stagedKey(id),
+                (long) file.length);
     }
 
-    static final class FakeTransaction extends RecordingUploadWriter implements UploadTransactions.Transaction {
-        private final boolean commitFails;
-        volatile boolean committed;
-        volatile boolean closed;
+    @Test
+    void refusesAStagedUploadLargerThanTheLimit() {
+        String id = UUID.randomUUID().toString();
+        STORE.put(stagedKey(id), new byte[MAX_BODY_BYTES + 1]);
 
-        FakeTransaction(boolean commitFails) {
-            this.commitFails = commitFails;
-        }
-
-        @Override
-        public void commit() throws UploadTransactions.UnavailableException {
-            if (closed) {
-                throw new IllegalStateException("committed after close");
-            }
-            if (commitFails) {
-                throw new UploadTransactions.UnavailableException("commit timed out", null);
-            }
-            committed = true;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
+        assertProblem(post(uploads(), "application/json", stagedRequest(id)), 413, "BODY_TOO_LARGE");
+        assertThat(TRANSACTIONS.committed()).isEmpty();
     }
 
-    /** The idempotency table in memory; expiry and stale claims are the SQL's business and not modelled. */
-    static final class FakeIdempotencyDao implements IdempotencyDao {
-        final Map<List<String>, Entry> entries = Collections.synchronizedMap(new HashMap<>());
+    @Test
+    void aMerchantCannotNameAnotherMerchantsStagedUpload() {
+        String id = UUID.randomUUID().toString();
+        STORE.put(stagedKey(id), utf8(ndjson(product("A"))));
 
-        @Override
-        public Optional<String> claim(String merchantId, String key, String newUploadId, long retentionSeconds, long staleSeconds) {
-            if (entries.putIfAbsent(List.of(merchantId, key), new Entry(newUploadId, "PENDING", null, null, null)) != null) {
-                return Optional.empty();
-            }
-            return Optional.of(newUploadId);
-        }
+        Response response = post(uploads(RESOURCES, null, "cik_key-2"), "application/json", stagedRequest(id));
 
-        @Override
-        public Optional<Entry> find(String merchantId, String key) {
-            return Optional.ofNullable(entries.get(List.of(merchantId, key)));
-        }
-
-        @Override
-        public void complete(String merchantId, String key, String bodySha256, int status, String responseBody) {
-            entries.computeIfPresent(List.of(merchantId, key),
-                    (k, claimed) -> new Entry(claimed.uploadId(), "DONE", bodySha256, status, responseBody));
-        }
-
-        @Override
-        public void release(String merchantId, String key) {
-            entries.computeIfPresent(List.of(merchantId, key), (k, claimed) -> claimed.state().equals("PENDING") ? null : claimed);
-        }
-
-        @Override
-        public int expire(long retentionSeconds) {
-            throw new UnsupportedOperationException("expiry is not part of an upload");
-        }
+        assertProblem(response, 422, "STAGED_UPLOAD_MISSING");
+        assertThat(TRANSACTIONS.committed()).isEmpty();
     }
 }

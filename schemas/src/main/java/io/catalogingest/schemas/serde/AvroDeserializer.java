@@ -55,7 +55,14 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private DatumReader<T> reader(int id) {
         Schema writer = registry.schemaById(id);
         if (readerClass == null) {
-            return new SpecificDatumReader<>(writer, writer, SpecificData.getForSchema(writer));
+            // Read into the writer's record type as this build knows it: an older writer schema
+            // resolves against the current generated class, never into it by position.
+            SpecificData model = SpecificData.getForSchema(writer);
+            Class<?> generated = model.getClass(writer);
+            if (generated == null) {
+                throw new SerializationException("no generated class for record " + writer.getFullName());
+            }
+            return new SpecificDatumReader<>(writer, model.getSchema(generated), model);
         }
         SpecificData model = SpecificData.getForClass(readerClass);
         return new SpecificDatumReader<>(writer, model.getSchema(readerClass), model);

@@ -6,9 +6,12 @@ import io.catalogingest.schemas.UploadProgress;
 import io.catalogingest.status.core.ListPosition;
 import io.catalogingest.status.core.UploadStatus;
 
-/** What {@code GET /v1/uploads/{id}} answers. */
-public record UploadStatusView(String uploadId, UploadStatus status, int totalItems, int succeeded, int failed,
-        int refused, int pending, double progress, Stages stages, Instant acceptedAt, Instant startedAt, Instant completedAt,
+/**
+ * What {@code GET /v1/uploads/{id}} answers. {@code totalItems} and {@code pending} are null while a
+ * staged upload has not been counted by the splitter yet.
+ */
+public record UploadStatusView(String uploadId, UploadStatus status, Integer totalItems, int succeeded, int failed,
+        int refused, Integer pending, double progress, Stages stages, Instant acceptedAt, Instant startedAt, Instant completedAt,
         Instant cancelledAt) {
 
     public record StageCounts(int succeeded, int failed, int pending) {}
@@ -16,11 +19,13 @@ public record UploadStatusView(String uploadId, UploadStatus status, int totalIt
     public record Stages(StageCounts catalog, StageCounts images) {}
 
     public static UploadStatusView of(UploadProgress p) {
-        int total = p.getTotalItems();
+        Integer counted = p.getTotalItems();
+        int total = counted == null ? 0 : counted;
         int finished = p.getSucceeded() + p.getFailed();
         int processable = total - p.getRefused();
-        return new UploadStatusView(p.getUploadId(), UploadStatus.of(p), total, p.getSucceeded(), p.getFailed(),
-                p.getRefused(), Math.max(0, total - finished), total == 0 ? 1.0 : Math.min(1.0, (double) finished / total),
+        return new UploadStatusView(p.getUploadId(), UploadStatus.of(p), counted, p.getSucceeded(), p.getFailed(),
+                p.getRefused(), counted == null ? null : Math.max(0, total - finished),
+                counted == null ? 0.0 : total == 0 ? 1.0 : Math.min(1.0, (double) finished / total),
                 new Stages(stage(processable, p.getCatalogSucceeded(), p.getCatalogFailed()),
                         stage(processable, p.getImagesSucceeded(), p.getImagesFailed())),
                 p.getAcceptedAt(), p.getStartedAt(), p.getCompletedAt(), p.getCancelledAt());

@@ -10,9 +10,10 @@ import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadCancelled;
 import io.catalogingest.schemas.UploadFinished;
 import io.catalogingest.schemas.UploadProgress;
+import io.catalogingest.schemas.UploadSplit;
 
 /**
- * Folds upload and item records into per-upload counts. Counts derive from the latest outcome of
+ * Folds upload, split and item records into per-upload counts. Counts derive from the latest outcome of
  * each (item, stage): a record that changes nothing (a duplicate) changes no count, and a replayed
  * outcome replaces the earlier one instead of adding to it.
  */
@@ -24,12 +25,29 @@ public final class ProgressFold {
     }
 
     public static UploadProgress accepted(UploadProgress current, UploadAccepted accepted) {
-        UploadProgress next = UploadProgress.newBuilder(current)
+        UploadProgress.Builder next = UploadProgress.newBuilder(current)
                 .setMerchantId(accepted.getMerchantId())
-                .setTotalItems(accepted.getItemCount())
-                .setAcceptedAt(accepted.getAcceptedAt())
+                .setAcceptedAt(accepted.getAcceptedAt());
+        if (accepted.getItemCount() != null) { // a staged upload is counted by the splitter
+            next.setTotalItems(accepted.getItemCount());
+        }
+        return withCompletion(next.build(), accepted.getAcceptedAt());
+    }
+
+    /**
+     * The splitter's count is the body's own: it settles the total of staged uploads. A split stopped
+     * by a cancellation cancels the upload: the splitter reads cancellations where they are written
+     * first, so its record can come ahead of the cancellation's own, and must not complete the upload.
+     */
+    public static UploadProgress split(UploadProgress current, UploadSplit split) {
+        if (split.getCancelled()) {
+            return cancelled(current, new UploadCancelled(split.getUploadId(), split.getMerchantId(), split.getSplitAt()));
+        }
+        UploadProgress next = UploadProgress.newBuilder(current)
+                .setMerchantId(split.getMerchantId())
+                .setTotalItems(split.getItemCount())
                 .build();
-        return withCompletion(next, accepted.getAcceptedAt());
+        return withCompletion(next, split.getSplitAt());
     }
 
     public static UploadProgress cancelled(UploadProgress current, UploadCancelled cancelled) {

@@ -10,6 +10,7 @@ import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadCancelled;
 import io.catalogingest.schemas.UploadFinished;
 import io.catalogingest.schemas.UploadProgress;
+import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroSerdes;
 import io.catalogingest.schemas.serde.SchemaRegistry;
 import io.catalogingest.status.core.ListPosition;
@@ -30,7 +31,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The status fold: UploadAccepted, ItemProcessed and UploadCancelled records, all keyed by upload
+ * The status fold: UploadAccepted, UploadSplit, ItemProcessed and UploadCancelled records, all keyed by upload
  * id and so co-partitioned, go through one processor that keeps the latest outcome per (upload,
  * item, stage), the per-upload counts and a per-merchant index of uploads, newest first. When an
  * upload finishes it emits one UploadFinished event for the webhooks. Every store is changelogged,
@@ -53,7 +54,7 @@ public final class StatusTopology {
                 Serdes.String(), AvroSerdes.of(registry, ItemState.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MERCHANT_UPLOADS_STORE),
                 Serdes.String(), Serdes.String()).withCachingEnabled());
-        builder.stream(List.of(Topics.UPLOADS, Topics.RESULTS, Topics.CANCELLATIONS),
+        builder.stream(List.of(Topics.UPLOADS, Topics.UPLOAD_SPLITS, Topics.RESULTS, Topics.CANCELLATIONS),
                         Consumed.with(Serdes.String(), AvroSerdes.anyRecord(registry)))
                 .process(FoldProcessor::new, PROGRESS_STORE, ITEMS_STORE, MERCHANT_UPLOADS_STORE)
                 .to(Topics.UPLOAD_EVENTS, Produced.with(Serdes.String(), AvroSerdes.of(registry, UploadFinished.class)));
@@ -135,6 +136,8 @@ public final class StatusTopology {
                 after = ProgressFold.accepted(current, accepted);
                 merchantUploads.put(merchantUploadKey(accepted.getMerchantId(), accepted.getAcceptedAt(), uploadId),
                         uploadId);
+            } else if (record.value() instanceof UploadSplit split) {
+                after = ProgressFold.split(current, split);
             } else if (record.value() instanceof UploadCancelled cancelled) {
                 after = ProgressFold.cancelled(current, cancelled);
             } else if (record.value() instanceof ItemProcessed outcome) {

@@ -36,6 +36,7 @@ import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadCancelled;
 import io.catalogingest.schemas.UploadProgress;
+import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.InMemorySchemaRegistry;
 import io.catalogingest.schemas.serde.SchemaRegistry;
@@ -98,6 +99,25 @@ class UploadStatusResourceTest {
         assertThat(body.at("/stages/catalog/pending").asInt()).isEqualTo(1);
         assertThat(body.at("/stages/images/pending").asInt()).isEqualTo(2);
         assertThat(body.path("acceptedAt").asText()).isEqualTo("2025-03-01T10:00:00Z");
+    }
+
+    @Test
+    void aStagedUploadShowsNoTotalAndNothingPendingUntilItsSplitCountsIt() {
+        uploads.accept("u1", M1, null, 0);
+
+        JsonNode uncounted = as(M1_KEY, "/v1/uploads/u1").get().readEntity(JsonNode.class);
+        assertThat(uncounted.path("status").asText()).isEqualTo("IN_QUEUE");
+        assertThat(uncounted.path("totalItems").isNull()).as("totalItems is null").isTrue();
+        assertThat(uncounted.path("pending").isNull()).as("pending is null").isTrue();
+        assertThat(uncounted.path("progress").asDouble()).isZero();
+
+        uploads.split("u1", M1, 2);
+        uploads.report("u1", 0, Stage.CATALOG, Outcome.SUCCEEDED);
+
+        JsonNode counted = as(M1_KEY, "/v1/uploads/u1").get().readEntity(JsonNode.class);
+        assertThat(counted.path("totalItems").asInt()).isEqualTo(2);
+        assertThat(counted.path("pending").asInt()).isEqualTo(2);
+        assertThat(counted.at("/stages/catalog/pending").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -344,9 +364,15 @@ class UploadStatusResourceTest {
         private Instant clock = T0;
         boolean ready = true;
 
-        void accept(String uploadId, String merchantId, int itemCount, int minutesAfterT0) {
+        /** A null {@code itemCount}: a staged upload, counted by the splitter. */
+        void accept(String uploadId, String merchantId, Integer itemCount, int minutesAfterT0) {
             progress.put(uploadId, ProgressFold.accepted(current(uploadId),
-                    new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0))));
+                    new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null)));
+        }
+
+        void split(String uploadId, String merchantId, int itemCount) {
+            clock = clock.plusSeconds(1);
+            progress.put(uploadId, ProgressFold.split(current(uploadId), new UploadSplit(uploadId, merchantId, itemCount, 0, false, clock)));
         }
 
         void report(String uploadId, int index, Stage stage, Outcome outcome) {

@@ -20,6 +20,7 @@ import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadCancelled;
 import io.catalogingest.schemas.UploadFinished;
 import io.catalogingest.schemas.UploadProgress;
+import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroSerdes;
 import io.catalogingest.schemas.serde.AvroSerializer;
 import io.catalogingest.schemas.serde.InMemorySchemaRegistry;
@@ -40,18 +41,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The status topology as deployed: wire-format Avro in on the three input topics, state in the
+ * The status topology as deployed: wire-format Avro in on the four input topics, state in the
  * named stores under the keys the queries use, completion events out on the upload-events topic.
  * The fold's arithmetic itself is {@code ProgressFoldTest}'s subject.
  */
 class StatusTopologyTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    /** The item count of an upload accepted before its body was read: the splitter counts it. */
+    private static final Integer STAGED = null;
 
     @TempDir
     Path stateDir;
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, SpecificRecord> uploads;
+    private TestInputTopic<String, SpecificRecord> splits;
     private TestInputTopic<String, SpecificRecord> results;
     private TestInputTopic<String, SpecificRecord> cancellations;
     private TestOutputTopic<String, UploadFinished> events;
@@ -66,6 +70,7 @@ class StatusTopologyTest {
         // Written as the ingest API and the workers write them; only the registry is shared.
         AvroSerializer<SpecificRecord> values = new AvroSerializer<>(registry);
         uploads = driver.createInputTopic(Topics.UPLOADS, new StringSerializer(), values);
+        splits = driver.createInputTopic(Topics.UPLOAD_SPLITS, new StringSerializer(), values);
         results = driver.createInputTopic(Topics.RESULTS, new StringSerializer(), values);
         cancellations = driver.createInputTopic(Topics.CANCELLATIONS, new StringSerializer(), values);
         events = driver.createOutputTopic(Topics.UPLOAD_EVENTS, new StringDeserializer(),
@@ -227,8 +232,72 @@ class StatusTopologyTest {
         assertThat(progress("u10").getImagesSucceeded()).isEqualTo(1);
     }
 
-    private void accept(String uploadId, String merchantId, int itemCount, int minutesAfterT0) {
-        uploads.pipeInput(uploadId, new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0)));
+    @Test
+    void aStagedUploadIsQueuedUncountedUntilItsSplitAndDoneOnceItsItemsAre() {
+        accept("u1", "m1", STAGED, 0);
+        UploadProgress queued = progress("u1");
+        assertThat(UploadStatus.of(queued)).isEqualTo(UploadStatus.IN_QUEUE);
+        assertThat(queued.getTotalItems()).isNull();
+        assertThat(uploadsOf("m1")).containsExactly("u1");
+
+        report(outcome("u1", 0, Stage.CATALOG, Outcome.SUCCEEDED, 1), outcome("u1", 0, Stage.IMAGES, Outcome.SUCCEEDED, 2));
+        assertThat(UploadStatus.of(progress("u1"))).as("more items may follow").isEqualTo(UploadStatus.IN_PROGRESS);
+
+        split("u1", 2, false, 3);
+        assertThat(progress("u1").getTotalItems()).isEqualTo(2);
+        assertThat(UploadStatus.of(progress("u1"))).isEqualTo(UploadStatus.IN_PROGRESS);
+        assertThat(events.isEmpty()).isTrue();
+
+        report(outcome("u1", 1, Stage.CATALOG, Outcome.SUCCEEDED, 4), failure("u1", 1, Stage.IMAGES, 5));
+        assertThat(UploadStatus.of(progress("u1"))).isEqualTo(UploadStatus.DONE);
+        assertThat(events.readValuesToList()).extracting(UploadFinished::getEventId, UploadFinished::getTotalItems)
+                .containsExactly(tuple("u1:done", 2));
+    }
+
+    @Test
+    void aSplitAheadOfItsUploadRecordCountsTheUploadAndTheRecordListsIt() {
+        split("u1", 1, false, 1);
+        report(outcome("u1", 0, Stage.CATALOG, Outcome.SUCCEEDED, 2), outcome("u1", 0, Stage.IMAGES, Outcome.SUCCEEDED, 3));
+        assertThat(UploadStatus.of(progress("u1"))).isEqualTo(UploadStatus.DONE);
+
+        accept("u1", "m1", STAGED, 0);
+
+        UploadProgress p = progress("u1");
+        assertThat(p.getTotalItems()).isEqualTo(1);
+        assertThat(UploadStatus.of(p)).isEqualTo(UploadStatus.DONE);
+        assertThat(uploadsOf("m1")).containsExactly("u1");
+        assertThat(events.readValuesToList()).extracting(UploadFinished::getEventId).containsExactly("u1:done");
+    }
+
+    @Test
+    void anUploadSplitIntoNoItemsIsDoneAndAnnounced() {
+        accept("u1", "m1", STAGED, 0);
+
+        split("u1", 0, false, 1);
+
+        assertThat(UploadStatus.of(progress("u1"))).isEqualTo(UploadStatus.DONE);
+        assertThat(events.readValuesToList()).extracting(UploadFinished::getEventId, UploadFinished::getTotalItems)
+                .containsExactly(tuple("u1:done", 0));
+    }
+
+    @Test
+    void aSplitStoppedByTheCancellationIsAnnouncedAsCancelledOnceEvenAheadOfTheCancellationRecord() {
+        accept("u1", "m1", STAGED, 0);
+
+        split("u1", 0, true, 1);
+        cancellations.pipeInput("u1", new UploadCancelled("u1", "m1", T0.plusSeconds(2)));
+
+        assertThat(UploadStatus.of(progress("u1"))).isEqualTo(UploadStatus.CANCELLED);
+        assertThat(events.readValuesToList()).extracting(UploadFinished::getEventId).containsExactly("u1:cancelled");
+    }
+
+    private void accept(String uploadId, String merchantId, Integer itemCount, int minutesAfterT0) {
+        uploads.pipeInput(uploadId, new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null));
+    }
+
+    /** The splitter's record, keyed by upload id. */
+    private void split(String uploadId, int itemCount, boolean cancelled, int secondsAfterT0) {
+        splits.pipeInput(uploadId, new UploadSplit(uploadId, "m1", itemCount, 0, cancelled, T0.plusSeconds(secondsAfterT0)));
     }
 
     /** Results are keyed by upload id, as the workers write them. */

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -20,6 +21,9 @@ public interface KafkaClients {
     Consumer<String, byte[]> consumer(String groupId, String clientId, int maxPollRecords);
 
     Producer<String, byte[]> producer(String clientId);
+
+    /** A producer whose records and consumer offsets commit together; {@code initTransactions} is the caller's. */
+    Producer<String, byte[]> transactionalProducer(String transactionalId);
 
     SchemaRegistry registry();
 
@@ -35,6 +39,15 @@ public interface KafkaClients {
             @Override
             public Producer<String, byte[]> producer(String clientId) {
                 return new KafkaProducer<>(kafka.producer(clientId), new StringSerializer(), new ByteArraySerializer());
+            }
+
+            @Override
+            public Producer<String, byte[]> transactionalProducer(String transactionalId) {
+                var props = kafka.transactionalProducer(transactionalId);
+                // An open transaction holds back every read_committed consumer of its partitions: one
+                // left by a killed process that does not come back is aborted by the broker after this.
+                props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
+                return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
             }
 
             @Override

@@ -4,9 +4,11 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -37,10 +39,12 @@ import org.awaitility.core.ConditionFactory;
 
 /**
  * A pool's Kafka clients as test doubles (one {@link MockConsumer}, a {@link MockProducer}, an
- * in-memory schema registry), and the records they carry in the Confluent wire format.
+ * in-memory schema registry), and the records they carry in the Confluent wire format. As with a
+ * broker, the offsets a producer transaction commits become the consumer group's committed offsets.
  */
 final class MockKafka implements KafkaClients {
     static final TopicPartition PRODUCTS_0 = new TopicPartition(Topics.PRODUCTS, 0);
+    static final TopicPartition UPLOADS_0 = new TopicPartition(Topics.UPLOADS, 0);
     static final String UPLOAD_ID = "upload-1";
     /** Attempts enough for any test, with delays no test waits for. */
     static final RetryPolicy RETRIES = new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1));
@@ -59,6 +63,9 @@ final class MockKafka implements KafkaClients {
         }
     };
     final MockProducer<String, byte[]> producer;
+    /** The producer's transactions in the order they committed, and those it aborted. */
+    final List<Transaction> committedTransactions = new CopyOnWriteArrayList<>();
+    final List<Transaction> abortedTransactions = new CopyOnWriteArrayList<>();
     private final AvroSerializer<ProductSubmitted> products = new AvroSerializer<>(registry);
     private final AvroDeserializer<ItemProcessed> outcomes = new AvroDeserializer<>(registry, ItemProcessed.class);
 
@@ -69,16 +76,47 @@ final class MockKafka implements KafkaClients {
             public synchronized void flush() {
                 // MockProducer's flush acknowledges every pending send; a broker is not that obliging.
             }
+
+            // Synchronized, unlike MockProducer's own: the test thread reads the history while the pool commits or aborts.
+            @Override
+            public synchronized void commitTransaction() {
+                Transaction transaction = openTransaction();
+                super.commitTransaction();
+                committedTransactions.add(transaction);
+                consumer.commitSync(transaction.offsets());
+            }
+
+            @Override
+            public synchronized void abortTransaction() {
+                Transaction transaction = openTransaction();
+                super.abortTransaction();
+                abortedTransactions.add(transaction);
+            }
+
+            private Transaction openTransaction() {
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                uncommittedOffsets().values().forEach(offsets::putAll);
+                return new Transaction(uncommittedRecords(), Map.copyOf(offsets));
+            }
         };
     }
 
+    /** The records a producer transaction held and the consumer offsets it committed with them. */
+    record Transaction(List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets) {}
+
     @Override
     public Consumer<String, byte[]> consumer(String groupId, String clientId, int maxPollRecords) {
+        consumer.setMaxPollRecords(maxPollRecords);
         return consumer;
     }
 
     @Override
     public Producer<String, byte[]> producer(String clientId) {
+        return producer;
+    }
+
+    @Override
+    public Producer<String, byte[]> transactionalProducer(String transactionalId) {
         return producer;
     }
 
@@ -106,10 +144,31 @@ final class MockKafka implements KafkaClients {
 
     /** Hands the pool the first products partition and these records at its first poll, once it has subscribed. */
     void deliverOnFirstPoll(List<ConsumerRecord<String, byte[]>> records) {
+        deliverOnFirstPoll(PRODUCTS_0, records);
+    }
+
+    /** Hands the pool {@code partition} and these records of it at its first poll, once it has subscribed. */
+    void deliverOnFirstPoll(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
         consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(PRODUCTS_0));
-            consumer.updateBeginningOffsets(Map.of(PRODUCTS_0, 0L));
+            consumer.rebalance(List.of(partition));
+            consumer.updateBeginningOffsets(Map.of(partition, 0L));
             records.forEach(consumer::addRecord);
+        });
+    }
+
+    /**
+     * Offsets the group had committed before the pool started, as a crashed predecessor left them. Set at the
+     * pool's first poll: MockConsumer forgets commits made before it subscribes; schedule this before the records.
+     */
+    void committedBeforeStart(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        consumer.schedulePollTask(() -> consumer.commitSync(offsets));
+    }
+
+    /** Like the broker, serves the partition again at the next poll from wherever the pool's position now is. */
+    void deliverAgainAtNextPoll(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
+        consumer.schedulePollTask(() -> {
+            long position = consumer.position(partition);
+            records.stream().filter(r -> r.offset() >= position).forEach(consumer::addRecord);
         });
     }
 

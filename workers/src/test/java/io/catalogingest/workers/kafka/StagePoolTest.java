@@ -64,11 +64,7 @@ class StagePoolTest {
         RecordingStage stage = new RecordingStage(Stage.CATALOG, 1);
         List<ConsumerRecord<String, byte[]>> records = kafka.products(3);
         kafka.deliverOnFirstPoll(records);
-        // Like the broker, serve the partition again from wherever the pool's position now is.
-        kafka.consumer.schedulePollTask(() -> {
-            long position = kafka.consumer.position(PRODUCTS_0);
-            records.stream().filter(r -> r.offset() >= position).forEach(kafka.consumer::addRecord);
-        });
+        kafka.deliverAgainAtNextPoll(PRODUCTS_0, records);
         start(kafka, stage);
 
         eventually().until(() -> kafka.committed(PRODUCTS_0) == 3);

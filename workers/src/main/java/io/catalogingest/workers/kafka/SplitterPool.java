@@ -1,0 +1,308 @@
+package io.catalogingest.workers.kafka;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.catalogingest.common.kafka.ConsumerGroups;
+import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.SpooledBody;
+import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.UploadAccepted;
+import io.catalogingest.schemas.UploadSplit;
+import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.schemas.serde.AvroSerializer;
+import io.catalogingest.workers.core.UploadSplitter;
+import io.dropwizard.lifecycle.Managed;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The splitter pool: consumers in their own group on the uploads topic, each with a transactional
+ * producer. An accepted upload's body is streamed from the object store and its records produced
+ * in transactions of {@code chunkSize} items. Each transaction also commits the consumer offset
+ * <em>of the UploadAccepted record itself</em>, with the next item index as offset metadata; the
+ * last one commits the offset past it, with an UploadSplit record. So records and progress commit
+ * together: after a crash the record is read again and the split resumes at the committed index,
+ * and no accepted upload is left half split or split twice.
+ */
+public final class SplitterPool implements Managed, WorkerPool {
+    private static final Logger LOG = LoggerFactory.getLogger(SplitterPool.class);
+    private static final String CHECKPOINT = "split:";
+
+    /** Opens a spooled body. */
+    public interface Bodies {
+        InputStream open(SpooledBody body) throws Exception;
+    }
+
+    private final KafkaClients kafka;
+    private final String instanceId;
+    private final UploadSplitter splitter;
+    private final Bodies bodies;
+    private final Function<Set<String>, Set<String>> cancelledAmong;
+    private final int consumers;
+    private final Meter items;
+    private final Meter uploads;
+    private final Meter unreadable;
+    private final Meter faults;
+    private final List<Member> members = new CopyOnWriteArrayList<>();
+
+    public SplitterPool(KafkaClients kafka, String instanceId, UploadSplitter splitter, Bodies bodies,
+            Function<Set<String>, Set<String>> cancelledAmong, int consumers, MetricRegistry metrics) {
+        this.kafka = kafka;
+        this.instanceId = instanceId;
+        this.splitter = splitter;
+        this.bodies = bodies;
+        this.cancelledAmong = cancelledAmong;
+        this.consumers = consumers;
+        String prefix = MetricRegistry.name("stage", ConsumerGroups.SPLITTER);
+        this.items = metrics.meter(MetricRegistry.name(prefix, "items"));
+        this.uploads = metrics.meter(MetricRegistry.name(prefix, "uploads"));
+        this.unreadable = metrics.meter(MetricRegistry.name(prefix, "unreadable"));
+        this.faults = metrics.meter(MetricRegistry.name(prefix, "dependency-faults"));
+        PoolSupport.registerLag(metrics, prefix, () -> members.stream().map(m -> m.consumer).toList());
+    }
+
+    @Override
+    public void start() {
+        for (int i = 0; i < consumers; i++) {
+            Member member = new Member(ConsumerGroups.SPLITTER + "-" + instanceId + "-" + i);
+            members.add(member);
+            member.thread.start();
+        }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        members.forEach(m -> m.consumer.wakeup());
+        for (Member m : members) {
+            m.thread.join(Duration.ofSeconds(30).toMillis());
+        }
+    }
+
+    @Override
+    public long deadConsumers() {
+        return members.stream().filter(m -> !m.thread.isAlive()).count();
+    }
+
+    private final class Member implements Runnable {
+        final Consumer<String, byte[]> consumer;
+        final Thread thread;
+        private final String transactionalId;
+        private final AvroDeserializer<UploadAccepted> accepted = new AvroDeserializer<>(kafka.registry(), UploadAccepted.class);
+        private final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(kafka.registry());
+        private Producer<String, byte[]> producer;
+        private boolean inTransaction;
+
+        Member(String clientId) {
+            // One upload per poll: a split takes long, and a failed one is retried from its own record.
+            consumer = kafka.consumer(ConsumerGroups.SPLITTER, clientId, 1);
+            transactionalId = clientId;
+            thread = new Thread(this, clientId);
+        }
+
+        @Override
+        public void run() {
+            Duration backoff = PoolSupport.FIRST_BACKOFF;
+            try (consumer) {
+                consumer.subscribe(List.of(Topics.UPLOADS));
+                producer(); // fences a crashed predecessor's open transaction before any split
+                while (true) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        try {
+                            split(record);
+                            backoff = PoolSupport.FIRST_BACKOFF;
+                        } catch (WakeupException | InterruptedException | VirtualMachineError e) {
+                            throw e;
+                        } catch (Exception e) {
+                            // The object store, the database or Kafka failed, not the upload: take the
+                            // same record again after a pause; the split resumes at its checkpoint.
+                            faults.mark();
+                            LOG.warn("split of upload {} failed; retrying in {} ms: {}", record.key(), backoff.toMillis(),
+                                    e.toString());
+                            abandonTransaction();
+                            consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                            Thread.sleep(backoff.toMillis());
+                            backoff = PoolSupport.nextBackoff(backoff);
+                        }
+                    }
+                }
+            } catch (WakeupException stopping) {
+                LOG.info("splitter {} stopped", thread.getName());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("splitter {} died", thread.getName(), e);
+            } finally {
+                if (producer != null) {
+                    producer.close(Duration.ofSeconds(5));
+                }
+            }
+        }
+
+        private void split(ConsumerRecord<String, byte[]> record) throws Exception {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            UploadAccepted upload;
+            try {
+                // A record without a value (a tombstone) is no upload either: retrying it would block the partition.
+                upload = Objects.requireNonNull(accepted.deserialize(record.topic(), record.value()), "record without a value");
+            } catch (RuntimeException e) {
+                unreadable.mark();
+                LOG.error("unreadable record at {} offset {} skipped: {}", partition, record.offset(), e.toString());
+                commit(partition, new OffsetAndMetadata(record.offset() + 1), null);
+                return;
+            }
+            MDC.put("uploadId", upload.getUploadId());
+            try {
+                if (upload.getBody() == null) {
+                    // Accepted before bodies were spooled: its products were written with it.
+                    commit(partition, new OffsetAndMetadata(record.offset() + 1), null);
+                    return;
+                }
+                int resumeFrom = resumeIndex(partition, record.offset(), upload.getUploadId());
+                if (cancelled(upload)) {
+                    finish(partition, record, upload, new UploadSplitter.Result(
+                            upload.getItemCount() == null ? 0 : upload.getItemCount(), upload.getRefusedItems(), true));
+                    return;
+                }
+                producer().beginTransaction();
+                inTransaction = true;
+                UploadSplitter.Result result;
+                try (InputStream body = bodies.open(upload.getBody())) {
+                    result = splitter.split(upload, body, resumeFrom, new Output(partition, record, upload));
+                }
+                finish(partition, record, upload, result);
+            } finally {
+                MDC.remove("uploadId");
+            }
+        }
+
+        /** The index a crashed split of this record committed, or 0. */
+        private int resumeIndex(TopicPartition partition, long offset, String uploadId) {
+            OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
+            String prefix = CHECKPOINT + uploadId + ":";
+            if (committed != null && committed.offset() == offset && committed.metadata().startsWith(prefix)) {
+                int index = Integer.parseInt(committed.metadata().substring(prefix.length()));
+                LOG.info("resuming the split of upload {} at item {}", uploadId, index);
+                return index;
+            }
+            return 0;
+        }
+
+        private boolean cancelled(UploadAccepted upload) {
+            return cancelledAmong.apply(Set.of(upload.getUploadId())).contains(upload.getUploadId());
+        }
+
+        /** The last transaction: the UploadSplit record, and the offset past the upload. */
+        private void finish(TopicPartition partition, ConsumerRecord<String, byte[]> record, UploadAccepted upload,
+                UploadSplitter.Result result) {
+            UploadSplit split = UploadSplit.newBuilder().setUploadId(upload.getUploadId()).setMerchantId(upload.getMerchantId())
+                    .setItemCount(result.itemCount()).setRefusedItems(result.refusedItems()).setCancelled(result.stopped())
+                    .setSplitAt(Instant.now()).build();
+            commit(partition, new OffsetAndMetadata(record.offset() + 1), split);
+            uploads.mark();
+            if (upload.getItemCount() != null && upload.getItemCount() != result.itemCount() && !result.stopped()) {
+                LOG.warn("upload {} was accepted with {} items but its body holds {}", upload.getUploadId(),
+                        upload.getItemCount(), result.itemCount());
+            }
+            LOG.info("upload {} split: {} items, {} refused{}", upload.getUploadId(), result.itemCount(),
+                    result.refusedItems(), result.stopped() ? ", stopped: cancelled" : "");
+        }
+
+        /** Commits the open transaction (beginning one if none is open) with the offset and, if given, one more record. */
+        private void commit(TopicPartition partition, OffsetAndMetadata offset, UploadSplit split) {
+            Producer<String, byte[]> p = producer();
+            if (!inTransaction) {
+                p.beginTransaction();
+            }
+            if (split != null) {
+                send(Topics.UPLOAD_SPLITS, split.getUploadId(), split);
+            }
+            p.sendOffsetsToTransaction(Map.of(partition, offset), consumer.groupMetadata());
+            p.commitTransaction();
+            inTransaction = false;
+        }
+
+        private Producer<String, byte[]> producer() {
+            if (producer == null) {
+                producer = kafka.transactionalProducer(transactionalId);
+                producer.initTransactions();
+            }
+            return producer;
+        }
+
+        private void send(String topic, String key, SpecificRecord value) {
+            producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value)));
+        }
+
+        /** After a failure: abort what is open; a producer that cannot abort is replaced. */
+        private void abandonTransaction() {
+            if (producer == null) {
+                return;
+            }
+            try {
+                if (inTransaction) {
+                    producer.abortTransaction();
+                }
+            } catch (KafkaException e) {
+                producer.close(Duration.ZERO);
+                producer = null;
+            }
+            inTransaction = false;
+        }
+
+        private final class Output implements UploadSplitter.Output {
+            private final TopicPartition partition;
+            private final ConsumerRecord<String, byte[]> record;
+            private final UploadAccepted upload;
+
+            Output(TopicPartition partition, ConsumerRecord<String, byte[]> record, UploadAccepted upload) {
+                this.partition = partition;
+                this.record = record;
+                this.upload = upload;
+            }
+
+            @Override
+            public void product(ProductSubmitted product) {
+                send(Topics.PRODUCTS, Topics.productKey(product.getMerchantId(), product.getSku()), product);
+                items.mark();
+            }
+
+            @Override
+            public void refused(ItemProcessed refusal) {
+                send(Topics.RESULTS, refusal.getUploadId(), refusal);
+                items.mark();
+            }
+
+            @Override
+            public boolean checkpoint(int nextIndex) {
+                commit(partition, new OffsetAndMetadata(record.offset(), CHECKPOINT + upload.getUploadId() + ":" + nextIndex), null);
+                if (cancelled(upload)) {
+                    return false;
+                }
+                producer.beginTransaction();
+                inTransaction = true;
+                return true;
+            }
+        }
+    }
+}
