@@ -169,6 +169,13 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + status.getLocalPort();
     }
 
+    /** Stops an extra ingest API before the stack stops, e.g. one whose broker is unreachable. */
+    public void stopExtraIngestApi(String name) {
+        DropwizardTestSupport<?> extra = extraIngests.remove(name);
+        services.remove(extra);
+        extra.after();
+    }
+
     /** The admin URL of a service, or of an extra ingest API by its name. */
     public String adminUrl(String service) {
         DropwizardTestSupport<?> support = switch (service) {

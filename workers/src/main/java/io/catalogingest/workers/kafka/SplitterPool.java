@@ -140,7 +140,11 @@ public final class SplitterPool implements Managed, WorkerPool {
                             LOG.warn("split of upload {} failed; retrying in {} ms: {}", record.key(), backoff.toMillis(),
                                     e.toString());
                             abandonTransaction();
-                            consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                            if (consumer.assignment().contains(partition)) {
+                                // Given away meanwhile (a rebalance): its new owner resumes the split.
+                                consumer.seek(partition, record.offset());
+                            }
                             Thread.sleep(backoff.toMillis());
                             backoff = PoolSupport.nextBackoff(backoff);
                         }
