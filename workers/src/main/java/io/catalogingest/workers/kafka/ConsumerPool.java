@@ -2,7 +2,6 @@ package io.catalogingest.workers.kafka;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -45,7 +44,7 @@ abstract class ConsumerPool implements Managed, WorkerPool {
     final String metricPrefix;
     /** Records or batches a dependency failed as a whole: retried without spending an attempt. */
     final Meter dependencyFaults;
-    private final List<Member> members = new CopyOnWriteArrayList<>();
+    private final PoolThreads threads = new PoolThreads();
     OutcomeRouter router;
 
     ConsumerPool(KafkaClients kafka, String groupId, String instanceId, StageHandler handler, int consumers,
@@ -59,7 +58,7 @@ abstract class ConsumerPool implements Managed, WorkerPool {
         this.metrics = metrics;
         this.metricPrefix = MetricRegistry.name("stage", groupId);
         this.dependencyFaults = metrics.meter(MetricRegistry.name(metricPrefix, "dependency-faults"));
-        PoolSupport.registerLag(metrics, metricPrefix, () -> members.stream().map(m -> m.consumer).toList());
+        PoolSupport.registerLag(metrics, metricPrefix, threads::consumers);
     }
 
     abstract Member newMember(String clientId);
@@ -73,22 +72,18 @@ abstract class ConsumerPool implements Managed, WorkerPool {
                 retryPolicy, metrics, metricPrefix);
         for (int i = 0; i < consumers; i++) {
             Member member = newMember(groupId + "-" + instanceId + "-" + i);
-            members.add(member);
-            member.thread.start();
+            threads.start(member.consumer, member.thread);
         }
     }
 
     @Override
     public void stop() throws InterruptedException {
-        members.forEach(m -> m.consumer.wakeup());
-        for (Member m : members) {
-            m.thread.join(stopTimeout().toMillis());
-        }
+        threads.stop(stopTimeout());
         router.close();
     }
 
     @Override
     public long deadConsumers() {
-        return members.stream().filter(m -> !m.thread.isAlive()).count();
+        return threads.dead();
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import com.codahale.metrics.Meter;
@@ -64,7 +63,7 @@ public final class SplitterPool implements Managed, WorkerPool {
     private final Meter uploads;
     private final Meter unreadable;
     private final Meter faults;
-    private final List<Member> members = new CopyOnWriteArrayList<>();
+    private final PoolThreads threads = new PoolThreads();
 
     public SplitterPool(KafkaClients kafka, String instanceId, UploadSplitter splitter, Bodies bodies,
             Function<Set<String>, Set<String>> cancelledAmong, int consumers, MetricRegistry metrics) {
@@ -79,29 +78,26 @@ public final class SplitterPool implements Managed, WorkerPool {
         this.uploads = metrics.meter(MetricRegistry.name(prefix, "uploads"));
         this.unreadable = metrics.meter(MetricRegistry.name(prefix, "unreadable"));
         this.faults = metrics.meter(MetricRegistry.name(prefix, "dependency-faults"));
-        PoolSupport.registerLag(metrics, prefix, () -> members.stream().map(m -> m.consumer).toList());
+        PoolSupport.registerLag(metrics, prefix, threads::consumers);
     }
 
     @Override
     public void start() {
         for (int i = 0; i < consumers; i++) {
             Member member = new Member(ConsumerGroups.SPLITTER + "-" + instanceId + "-" + i);
-            members.add(member);
-            member.thread.start();
+            threads.start(member.consumer, member.thread);
         }
     }
 
+    /** A split in progress is abandoned uncommitted; the next owner resumes it at its checkpoint. */
     @Override
     public void stop() throws InterruptedException {
-        members.forEach(m -> m.consumer.wakeup());
-        for (Member m : members) {
-            m.thread.join(Duration.ofSeconds(30).toMillis());
-        }
+        threads.stop(Duration.ofSeconds(30));
     }
 
     @Override
     public long deadConsumers() {
-        return members.stream().filter(m -> !m.thread.isAlive()).count();
+        return threads.dead();
     }
 
     private final class Member implements Runnable {
