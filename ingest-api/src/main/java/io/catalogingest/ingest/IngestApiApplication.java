@@ -30,11 +30,14 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import org.glassfish.jersey.media.multipart.MultiPartFeature;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The merchant-facing upload endpoint. */
 public class IngestApiApplication extends Application<IngestApiConfiguration> {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestApiApplication.class);
+
     public static void main(String[] args) throws Exception {
         new IngestApiApplication().run(args);
     }
@@ -86,6 +89,19 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }
 
+    /** Deletes spooled and staged bodies older than their retention; a failed sweep is retried next time. */
+    private static void sweep(SpoolStore spool, java.time.Duration retention) {
+        try {
+            Instant cutoff = Instant.now().minus(retention);
+            int deleted = spool.deleteOlderThan("uploads/", cutoff) + spool.deleteOlderThan("staged/", cutoff);
+            if (deleted > 0) {
+                LOG.info("deleted {} spooled bodies older than {}", deleted, retention);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("spool sweep failed: {}", e.toString());
+        }
+    }
+
     /** The object store for upload bodies, and the sweeper that deletes them after their retention. */
     private static SpoolStore spool(IngestApiConfiguration config, Environment environment, ScheduledExecutorService housekeeping) {
         S3Client s3 = config.getObjectStore().build();
@@ -99,17 +115,7 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
         SpoolStore spool = new SpoolStore(s3, presigner, config.getObjectStore().getBucket(),
                 (int) config.getSpoolPartSize().toBytes(), partUploads);
         java.time.Duration retention = config.getSpoolRetention().toJavaDuration();
-        housekeeping.scheduleWithFixedDelay(() -> {
-            try {
-                Instant cutoff = Instant.now().minus(retention);
-                int deleted = spool.deleteOlderThan("uploads/", cutoff) + spool.deleteOlderThan("staged/", cutoff);
-                if (deleted > 0) {
-                    LoggerFactory.getLogger(IngestApiApplication.class).info("deleted {} spooled bodies older than {}", deleted, retention);
-                }
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(IngestApiApplication.class).warn("spool sweep failed: {}", e.toString());
-            }
-        }, 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(() -> sweep(spool, retention), 1, 60, TimeUnit.MINUTES);
         return spool;
     }
 }

@@ -103,7 +103,6 @@ public final class UploadResource {
 
     private Response accept(Merchant merchant, String key, String mode, UploadIntake.Submission submission)
             throws UploadRefusedException, IntakeUnavailableException {
-        allOrNothing(mode);
         RateLimiter limiter = rateLimiters.rateLimiter(merchant.merchantId());
         if (!limiter.acquirePermission()) {
             throw new UploadRefusedException(Problem.of(429, "RATE_LIMITED", "Too many uploads",
