@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import ch.qos.logback.classic.Level;
 import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.devstack.DevStack;
 import io.catalogingest.ops.kafka.Offsets;
-import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.ItemOutcomes;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
@@ -46,19 +47,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The status service under load: the fold's throughput against a raw consumer reading the same
- * records, and GET latency at a fixed request rate over a store of many uploads.
+ * The status service under load: the fold's throughput in item outcomes against a raw consumer
+ * reading the same records, GET latency at a fixed request rate over a store of many uploads, and
+ * one very large upload: how long after its last outcome it shows DONE, and its state on disk.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Status fold results/s against a raw consumer of the same topics; status GET p50/p99 at a fixed rate.")
+        description = "Status fold outcomes/s against a raw consumer of the same topics; status GET p50/p99 at a fixed rate; "
+                + "a large upload's time to DONE and state size.")
 final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
-    private static final List<String> FOLDED = List.of(Topics.UPLOADS, Topics.RESULTS);
+    private static final List<String> FOLDED = List.of(Topics.UPLOADS, Topics.OUTCOMES);
+    private static final List<Stage> STAGES = List.of(Stage.CATALOG, Stage.IMAGES);
 
     @Option(names = "--uploads", defaultValue = "10000", description = "Uploads in the store, default ${DEFAULT-VALUE}.")
     int uploads;
 
-    @Option(names = "--items", defaultValue = "10", description = "Items per upload (two outcomes each), default ${DEFAULT-VALUE}.")
+    @Option(names = "--items", defaultValue = "100",
+            description = "Items per upload, reported in one outcome record per stage as the workers batch them; one image fails "
+                    + "per upload; default ${DEFAULT-VALUE}.")
     int items;
+
+    @Option(names = "--large-items", defaultValue = "1000000", description = "Items of the large upload, default ${DEFAULT-VALUE}.")
+    int largeItems;
+
+    @Option(names = "--large-failures", defaultValue = "100", description = "Failed images of the large upload, default ${DEFAULT-VALUE}.")
+    int largeFailures;
 
     @Option(names = "--stream-threads", defaultValue = "1", description = "Stream threads of the measured fold, default ${DEFAULT-VALUE}.")
     int streamThreads;
@@ -77,35 +89,62 @@ final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
             String merchant = "bench-status";
             String key = stack.createMerchant(merchant, "Status benchmark");
             List<String> ids = produce(kafka, merchant);
-            long records = (long) uploads * (1 + 2L * items);
+            long records = (long) uploads * 3;
+            long outcomes = (long) uploads * items * 2;
             awaitCaughtUp(kafka, "status-service", Duration.ofMinutes(10));
 
             double raw = rawConsumer(kafka, false);
             double decoded = rawConsumer(kafka, true);
             double fold;
             String applicationId = "bench-fold-" + UUID.randomUUID();
+            Path foldState = Files.createTempDirectory(infra.workDir, "bench-fold");
+            Map<String, String> foldSettings = Map.of("streamThreads", Integer.toString(streamThreads));
             try (LocalStack.StatusInstance fresh = stack.startExtraStatus("bench-fold", applicationId, LocalStack.freePort(),
-                    Files.createTempDirectory(infra.workDir, "bench-fold"), Map.of("streamThreads", Integer.toString(streamThreads)))) {
+                    foldState, foldSettings)) {
                 // Kafka Streams commits as its application id's consumer group.
                 fold = awaitCaughtUp(kafka, applicationId, Duration.ofMinutes(10));
             }
+            long smallState = sizeOnDisk(foldState);
 
             Latency get = getLoad(stack.statusUrl(), key, ids);
-            System.out.printf("%nstatus service, %,d uploads x %d items = %,d records (UploadAccepted + 2 outcomes per item)%n",
-                    uploads, items, records);
-            System.out.printf("  raw consumer, same topics, bytes only (baseline): %,9.0f records/s%n", raw);
-            System.out.printf("  raw consumer + Avro decoding of every value:      %,9.0f records/s   ratio %.2f%n", decoded, decoded / raw);
-            System.out.printf("  status fold (exactly-once, RocksDB, changelogs):  %,9.0f records/s   ratio %.2f (%.2f of decoding)%n",
+
+            // The large upload: folded by the running service, then by the measuring instance again, whose state grows by it.
+            String largeId = UUID.randomUUID().toString();
+            produceLarge(kafka, merchant, largeId);
+            long lastOutcomeAt = System.nanoTime();
+            awaitDone(stack.statusUrl(), key, largeId, Duration.ofMinutes(10));
+            double toDone = (System.nanoTime() - lastOutcomeAt) / 1e6;
+            try (LocalStack.StatusInstance again = stack.startExtraStatus("bench-fold", applicationId, LocalStack.freePort(),
+                    foldState, foldSettings)) {
+                awaitCaughtUp(kafka, applicationId, Duration.ofMinutes(10));
+            }
+            long largeState = sizeOnDisk(foldState) - smallState;
+
+            double perRecord = (double) outcomes / records;
+            System.out.printf("%nstatus service, %,d uploads x %d items = %,d item outcomes in %,d records "
+                    + "(per upload: UploadAccepted + one ItemOutcomes per stage)%n", uploads, items, outcomes, records);
+            System.out.printf("  raw consumer, same topics, bytes only (baseline): %,11.0f records/s%n", raw);
+            System.out.printf("  raw consumer + Avro decoding of every value:      %,11.0f records/s   ratio %.2f%n", decoded, decoded / raw);
+            System.out.printf("  status fold (exactly-once, RocksDB, changelogs):  %,11.0f records/s   ratio %.2f (%.2f of decoding)%n",
                     fold, fold / raw, fold / decoded);
+            System.out.printf("  status fold in item outcomes:                     %,11.0f outcomes/s  ratio %.2f to the raw consumer's records/s%n",
+                    fold * perRecord, fold * perRecord / raw);
             System.out.printf("    (%d stream thread(s); fold rate from its first commit to its last, so the instance's start-up is not counted)%n", streamThreads);
             System.out.printf("%nGET /v1/uploads/{id} at %d requests/s for %d s over %,d uploads (open loop, from the scheduled time)%n",
                     rate, seconds, uploads);
             System.out.printf("  p50 %.1f ms   p99 %.1f ms   max %.1f ms   %,d requests, %d not 200, achieved %.0f requests/s%n",
                     IngestBenchmark.percentile(get.nanos(), 50), IngestBenchmark.percentile(get.nanos(), 99),
                     get.nanos().get(get.nanos().size() - 1) / 1e6, get.nanos().size(), get.errors(), get.achieved());
+            System.out.printf("%nlarge upload, %,d items, %d failed images, outcomes in records of %,d items%n", largeItems,
+                    largeFailures, OUTCOMES_PER_RECORD);
+            System.out.printf("  last outcome produced -> DONE visible in GET: %,.0f ms%n", toDone);
+            System.out.printf("  its state on disk (RocksDB files of all stores, growth of a closed instance): %,d bytes%n", largeState);
         }
         return 0;
     }
+
+    /** As the workers batch them: outcomes of one upload and stage per record, at most this many. */
+    private static final int OUTCOMES_PER_RECORD = 5000;
 
     private List<String> produce(KafkaFactory kafka, String merchant) throws Exception {
         AvroSerializer<SpecificRecord> avro = new AvroSerializer<>(kafka.registry());
@@ -116,19 +155,78 @@ final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
             for (int u = 0; u < uploads; u++) {
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
-                Instant at = start.plusMillis(u);
-                producer.send(new ProducerRecord<>(Topics.UPLOADS, id, avro.serialize(Topics.UPLOADS, new UploadAccepted(id, merchant, items, 0, at, null))));
-                for (int i = 0; i < items; i++) {
-                    for (Stage stage : List.of(Stage.CATALOG, Stage.IMAGES)) {
-                        ItemProcessed outcome = ItemProcessed.newBuilder().setUploadId(id).setItemIndex(i).setSku("sku-" + i)
-                                .setStage(stage).setOutcome(Outcome.SUCCEEDED).setProcessedAt(at.plusMillis(i + 1)).build();
-                        producer.send(new ProducerRecord<>(Topics.RESULTS, id, avro.serialize(Topics.RESULTS, outcome)));
+                producer.send(new ProducerRecord<>(Topics.UPLOADS, id, avro.serialize(Topics.UPLOADS,
+                        new UploadAccepted(id, merchant, items, 0, start.plusMillis(u), null))));
+                for (Stage stage : STAGES) {
+                    OutcomeBatch batch = new OutcomeBatch(id, stage);
+                    for (int i = 0; i < items; i++) {
+                        if (stage == Stage.IMAGES && i == items - 1) {
+                            batch.failed(OutcomeBatch.failure(i, "sku-" + i, "IMAGE_NOT_FOUND", "origin answered 404", 1));
+                        } else {
+                            batch.succeeded(i);
+                        }
                     }
+                    send(producer, avro, batch);
                 }
             }
             producer.flush();
         }
         return ids;
+    }
+
+    /** One upload of {@code largeItems}: each stage's outcomes in shuffled batches, as from many consumers. */
+    private void produceLarge(KafkaFactory kafka, String merchant, String id) throws Exception {
+        AvroSerializer<SpecificRecord> avro = new AvroSerializer<>(kafka.registry());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("bench-status-large"), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.UPLOADS, id, avro.serialize(Topics.UPLOADS,
+                    new UploadAccepted(id, merchant, largeItems, 0, Instant.now(), null))));
+            for (Stage stage : STAGES) {
+                List<Integer> order = new ArrayList<>(largeItems);
+                for (int i = 0; i < largeItems; i++) {
+                    order.add(i);
+                }
+                Collections.shuffle(order, new java.util.Random(stage.ordinal()));
+                for (int from = 0; from < largeItems; from += OUTCOMES_PER_RECORD) {
+                    OutcomeBatch batch = new OutcomeBatch(id, stage);
+                    for (int i : order.subList(from, Math.min(largeItems, from + OUTCOMES_PER_RECORD))) {
+                        if (stage == Stage.IMAGES && i < largeFailures) {
+                            batch.failed(OutcomeBatch.failure(i, "sku-" + i, "IMAGE_NOT_FOUND", "origin answered 404", 1));
+                        } else {
+                            batch.succeeded(i);
+                        }
+                    }
+                    send(producer, avro, batch);
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, AvroSerializer<SpecificRecord> avro, OutcomeBatch batch) {
+        for (ItemOutcomes record : batch.records()) {
+            producer.send(new ProducerRecord<>(Topics.OUTCOMES, batch.uploadId(), avro.serialize(Topics.OUTCOMES, record)));
+        }
+    }
+
+    private static void awaitDone(String statusUrl, String key, String uploadId, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/v1/uploads/" + uploadId))
+                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 200 && answer.body().contains("\"status\":\"DONE\"")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("upload " + uploadId + " not DONE in " + timeout);
+    }
+
+    private static long sizeOnDisk(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     /** Records per second of a plain consumer reading both folded topics end to end, as bytes or decoded. */

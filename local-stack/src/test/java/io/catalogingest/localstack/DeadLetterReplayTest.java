@@ -10,15 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.catalogingest.ops.PipelineCtl;
-import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Stage;
@@ -104,12 +105,43 @@ class DeadLetterReplayTest {
 
         JsonNode done = awaitDone(statusUrl, key, s -> s.path("succeeded").asInt() == ITEMS - 2);
         assertThat(done.path("failed").asInt()).isEqualTo(2);
-        assertThat(Pipeline.get(statusUrl + "/items?outcome=FAILED", key).body().path("items")).hasSize(2);
 
-        // Replayed images succeeded; the catalog stage processed every item exactly once.
-        List<ItemProcessed> outcomes = outcomes(uploadId);
-        assertThat(outcomes.stream().filter(o -> o.getStage() == Stage.CATALOG)).hasSize(ITEMS);
-        assertThat(outcomes.stream().filter(o -> o.getStage() == Stage.IMAGES && o.getOutcome() == Outcome.SUCCEEDED)).hasSize(ITEMS - 2);
+        // The two records replayed during the outage failed again: the dead-letter topic holds each item's
+        // first failure and, for those two, a second one with a replay counted; nothing of the catalog stage.
+        List<ConsumerRecord<String, byte[]>> finalDeadLetters = deadLetters(uploadId);
+        assertThat(finalDeadLetters).hasSize(ITEMS + 2);
+        Map<Integer, Long> deadLettersPerItem = finalDeadLetters.stream()
+                .collect(Collectors.groupingBy(DeadLetterReplayTest::itemIndex, Collectors.counting()));
+        assertThat(deadLettersPerItem).hasSize(ITEMS);
+        Set<Integer> failedTwice = finalDeadLetters.stream()
+                .filter(r -> RecordHeaders.number(r.headers(), RecordHeaders.REPLAY_COUNT, 0) == 1).map(DeadLetterReplayTest::itemIndex)
+                .collect(Collectors.toSet());
+        assertThat(failedTwice).hasSize(2);
+        assertThat(deadLettersPerItem).allSatisfy((item, count) -> assertThat(count).isEqualTo(failedTwice.contains(item) ? 2L : 1L));
+        assertThat(ofUpload(Topics.deadLetter(Stage.CATALOG), uploadId, r -> true)).isEmpty();
+
+        // The reported outcomes are exact, and equal the status service's counts: the catalog stage
+        // succeeded for every item, the images stage for all but the two that failed again, whose
+        // failures stand; the replayed successes cleared the outage's failures of the rest.
+        Set<Integer> all = IntStream.range(0, ITEMS).boxed().collect(Collectors.toSet());
+        Map<Stage, TopicReader.StageOutcomes> reported = TopicReader.outcomes(uploadId);
+        TopicReader.StageOutcomes catalog = reported.get(Stage.CATALOG);
+        assertThat(catalog.succeeded()).isEqualTo(all);
+        assertThat(catalog.failures()).isEmpty();
+        assertThat(catalog.skipped()).isEmpty();
+        TopicReader.StageOutcomes images = reported.get(Stage.IMAGES);
+        assertThat(images.skipped()).isEmpty();
+        assertThat(images.failures().keySet()).as("every item failed during the outage").isEqualTo(all);
+        assertThat(images.failed().keySet()).isEqualTo(failedTwice);
+        assertThat(images.succeeded()).isEqualTo(difference(all, failedTwice));
+        assertThat(images.failed().values()).allSatisfy(f -> assertThat(f.getErrorCode()).isEqualTo(code));
+        assertThat(done.path("stages").path("catalog").path("succeeded").asInt()).isEqualTo(catalog.succeeded().size());
+        assertThat(done.path("stages").path("catalog").path("failed").asInt()).isZero();
+        assertThat(done.path("stages").path("images").path("succeeded").asInt()).isEqualTo(images.succeeded().size());
+        assertThat(done.path("stages").path("images").path("failed").asInt()).isEqualTo(images.failed().size());
+        JsonNode stillFailed = Pipeline.get(statusUrl + "/items?outcome=FAILED", key).body().path("items");
+        assertThat(stillFailed).extracting(i -> i.path("itemIndex").asInt()).containsExactlyInAnyOrderElementsOf(failedTwice);
+        assertThat(stillFailed).allSatisfy(i -> assertThat(i.path("stage").asText()).isEqualTo("IMAGES"));
 
         // Nothing left for this group: a third run finds nothing new.
         Cli.Run again = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group);
@@ -183,10 +215,14 @@ class DeadLetterReplayTest {
                 .filter(r -> products.deserialize(r.topic(), r.value()).getUploadId().equals(uploadId)).toList();
     }
 
-    private static List<ItemProcessed> outcomes(String uploadId) {
-        var reader = new AvroDeserializer<>(REGISTRY, ItemProcessed.class);
-        return TopicReader.readCommitted(Topics.RESULTS).stream().filter(r -> r.key().equals(uploadId))
-                .map(r -> reader.deserialize(Topics.RESULTS, r.value())).toList();
+    private static int itemIndex(ConsumerRecord<String, byte[]> record) {
+        return new AvroDeserializer<>(REGISTRY, ProductSubmitted.class).deserialize(record.topic(), record.value()).getItemIndex();
+    }
+
+    private static Set<Integer> difference(Set<Integer> all, Set<Integer> without) {
+        Set<Integer> rest = new TreeSet<>(all);
+        rest.removeAll(without);
+        return rest;
     }
 
     private static Map<?, ?> committedOffsets(String group) throws Exception {

@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.catalogingest.common.kafka.ConsumerGroups;
 import io.catalogingest.devstack.TcpRelay;
-import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
@@ -64,8 +66,9 @@ class DependencyOutageTest {
                     now -> heldStages.stream().allMatch(s -> now.get(s) > faultsBefore.get(s) + maxAttempts(s)));
             // Still cut: the held stages reported nothing for the upload and spent no attempt on it
             // (a spent attempt goes through the retry topic, the last one to the dead-letter topic).
+            Map<Stage, TopicReader.StageOutcomes> during = TopicReader.outcomes(uploadId);
             for (Stage stage : heldStages) {
-                assertThat(outcomes(uploadId, stage)).as("%s outcomes during the outage", stage).isZero();
+                assertThat(during.get(stage).isEmpty()).as("%s outcomes during the outage: %s", stage, during.get(stage)).isTrue();
                 assertThat(ofUpload(Topics.retry(stage), uploadId)).as("%s retries during the outage", stage).isZero();
             }
             assertThat(deadLettered(uploadId)).isZero();
@@ -79,6 +82,17 @@ class DependencyOutageTest {
         assertThat(done.path("succeeded").asInt()).isEqualTo(ITEMS);
         assertThat(done.path("failed").asInt()).isZero();
         assertThat(deadLettered(uploadId)).isZero();
+        // The reported sets are exact: every item succeeded once per stage, nothing failed or was skipped.
+        Set<Integer> all = IntStream.range(0, ITEMS).boxed().collect(Collectors.toSet());
+        Map<Stage, TopicReader.StageOutcomes> reported = TopicReader.outcomes(uploadId);
+        for (Stage stage : List.of(Stage.CATALOG, Stage.IMAGES)) {
+            assertThat(reported.get(stage).succeeded()).as("%s succeeded", stage).isEqualTo(all);
+            assertThat(reported.get(stage).failures()).as("%s failures", stage).isEmpty();
+            assertThat(reported.get(stage).skipped()).as("%s skipped", stage).isEmpty();
+        }
+        assertThat(reported.get(Stage.VALIDATION).isEmpty()).isTrue();
+        assertThat(done.path("stages").path("catalog").path("succeeded").asInt()).isEqualTo(ITEMS);
+        assertThat(done.path("stages").path("images").path("succeeded").asInt()).isEqualTo(ITEMS);
         int rows = Pipeline.stack().jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM product_images WHERE merchant_id = :m").bind("m", merchant).mapTo(Integer.class).one());
         assertThat(rows).isEqualTo(ITEMS);
@@ -90,12 +104,6 @@ class DependencyOutageTest {
         return stages.stream().collect(java.util.stream.Collectors.toMap(s -> s, s -> meters
                 .path("stage." + (s == Stage.CATALOG ? ConsumerGroups.CATALOG_WRITER : ConsumerGroups.IMAGE_WORKER)
                         + ".dependency-faults").path("count").asLong()));
-    }
-
-    private static long outcomes(String uploadId, Stage stage) {
-        var reader = new AvroDeserializer<>(REGISTRY, ItemProcessed.class);
-        return TopicReader.readCommitted(Topics.RESULTS).stream().filter(r -> r.key().equals(uploadId))
-                .filter(r -> reader.deserialize(Topics.RESULTS, r.value()).getStage() == stage).count();
     }
 
     private static int maxAttempts(Stage stage) {

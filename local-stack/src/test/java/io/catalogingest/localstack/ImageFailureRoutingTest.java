@@ -10,11 +10,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Stage;
@@ -81,15 +82,55 @@ class ImageFailureRoutingTest {
         assertThat(retries).containsKeys("flaky", "slow").doesNotContainKeys("not-found", "ok");
         assertThat(RecordHeaders.number(retries.get("flaky").headers(), RecordHeaders.ATTEMPT, 0)).isEqualTo(2);
 
-        Map<String, ItemProcessed> imageOutcomes = new HashMap<>();
-        AvroDeserializer<ItemProcessed> results = new AvroDeserializer<>(new SchemaRegistryClient(Pipeline.infra().registry.url()),
-                ItemProcessed.class);
-        TopicReader.readCommitted(Topics.RESULTS).stream().map(r -> results.deserialize(Topics.RESULTS, r.value()))
-                .filter(o -> o.getUploadId().equals(uploadId) && o.getStage() == Stage.IMAGES)
-                .forEach(o -> imageOutcomes.put(o.getSku(), o));
-        assertThat(imageOutcomes.get("flaky").getAttempt()).isEqualTo(2);
-        assertThat(imageOutcomes.get("not-found").getErrorCode()).isEqualTo("IMAGE_NOT_FOUND");
-        assertThat(imageOutcomes.get("slow").getErrorCode()).isEqualTo("IMAGE_TIMEOUT");
+        // The reported outcomes are exact: per stage each item in exactly one of succeeded or
+        // failed, nothing skipped, the failures those of the dead letters, the counts the status service's.
+        List<String> skus = List.copyOf(images.keySet()); // an item's index is its place in the body
+        Map<Stage, TopicReader.StageOutcomes> reported = TopicReader.outcomes(uploadId);
+        TopicReader.StageOutcomes catalog = reported.get(Stage.CATALOG);
+        assertThat(catalog.succeeded()).isEqualTo(indices(skus, skus));
+        assertThat(catalog.failures()).isEmpty();
+        assertThat(catalog.skipped()).isEmpty();
+        TopicReader.StageOutcomes imageStage = reported.get(Stage.IMAGES);
+        assertThat(imageStage.skipped()).isEmpty();
+        assertThat(imageStage.succeeded()).isEqualTo(indices(skus, List.of("ok", "flaky", "redirect-ok")));
+        assertThat(imageStage.failures().keySet()).isEqualTo(indices(skus, deadLetters.keySet()));
+        assertThat(imageStage.failures().keySet()).doesNotContainAnyElementsOf(imageStage.succeeded());
+        assertThat(imageStage.succeeded()).hasSize(done.path("stages").path("images").path("succeeded").asInt());
+        assertThat(imageStage.failures()).hasSize(done.path("stages").path("images").path("failed").asInt());
+        imageStage.failures().forEach((index, failure) -> {
+            String sku = skus.get(index);
+            ConsumerRecord<String, byte[]> deadLetter = deadLetters.get(sku);
+            assertThat(failure.getSku()).isEqualTo(sku);
+            assertThat(failure.getErrorCode()).as(sku).isEqualTo(RecordHeaders.string(deadLetter.headers(), RecordHeaders.ERROR_CODE));
+            assertThat(failure.getAttempt()).as(sku + " attempt")
+                    .isEqualTo((int) RecordHeaders.number(deadLetter.headers(), RecordHeaders.ATTEMPT, 0));
+            assertThat(failure.getErrorMessage()).as(sku).isNotBlank();
+        });
+        assertThat(imageStage.failures().get(skus.indexOf("not-found")).getErrorCode()).isEqualTo("IMAGE_NOT_FOUND");
+        assertThat(imageStage.failures().get(skus.indexOf("slow")).getErrorCode()).isEqualTo("IMAGE_TIMEOUT");
+        assertThat(imageStage.failures().get(skus.indexOf("slow")).getAttempt()).isEqualTo(3);
+
+        // What the status service lists: a success is a set member (no SKU, no attempt), a failure names both.
+        Map<String, JsonNode> imageItems = new HashMap<>();
+        Pipeline.get(statusUrl + "/items", key).body().path("items").forEach(item -> {
+            if ("IMAGES".equals(item.path("stage").asText())) {
+                imageItems.put(skus.get(item.path("itemIndex").asInt()), item);
+            }
+        });
+        assertThat(imageItems).hasSize(images.size());
+        JsonNode flaky = imageItems.get("flaky");
+        assertThat(flaky.path("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(flaky.hasNonNull("sku")).as("a success names no SKU").isFalse();
+        assertThat(flaky.hasNonNull("attempt")).as("a success names no attempt").isFalse();
+        JsonNode slow = imageItems.get("slow");
+        assertThat(slow.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(slow.path("sku").asText()).isEqualTo("slow");
+        assertThat(slow.path("code").asText()).isEqualTo("IMAGE_TIMEOUT");
+        assertThat(slow.path("attempt").asInt()).isEqualTo(3);
+    }
+
+    private static Set<Integer> indices(List<String> skus, java.util.Collection<String> of) {
+        return of.stream().map(skus::indexOf).collect(Collectors.toSet());
     }
 
     private static void assertDeadLetter(ConsumerRecord<String, byte[]> record, String code, int attempts) {

@@ -2,14 +2,21 @@ package io.catalogingest.localstack;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.ItemOutcomes;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadSplit;
@@ -56,6 +63,52 @@ final class TopicReader {
         var reader = new AvroDeserializer<>(REGISTRY, UploadSplit.class);
         return readCommitted(Topics.UPLOAD_SPLITS).stream().map(r -> reader.deserialize(Topics.UPLOAD_SPLITS, r.value()))
                 .map(UploadSplit::getUploadId).collect(Collectors.toSet());
+    }
+
+    /**
+     * What one stage reported for one upload's items, folded from every committed ItemOutcomes
+     * record: the union of the succeeded and of the skipped sets, and each failure by index (the
+     * last one in topic order wins; an upload's records share one partition). Nothing is taken
+     * out: an item a stage failed and then succeeded (a replay) is in both {@code succeeded} and
+     * {@code failures}; {@link #failed()} is what stands.
+     */
+    record StageOutcomes(Set<Integer> succeeded, Set<Integer> skipped, Map<Integer, FailedItem> failures) {
+        static StageOutcomes none() {
+            return new StageOutcomes(new TreeSet<>(), new TreeSet<>(), new TreeMap<>());
+        }
+
+        /** The failures no success of the same item cleared: the status service's FAILED items of this stage. */
+        Map<Integer, FailedItem> failed() {
+            Map<Integer, FailedItem> standing = new TreeMap<>(failures);
+            standing.keySet().removeAll(succeeded);
+            return standing;
+        }
+
+        boolean isEmpty() {
+            return succeeded.isEmpty() && skipped.isEmpty() && failures.isEmpty();
+        }
+    }
+
+    /** The committed ItemOutcomes of one upload, per stage; a stage that reported nothing is {@link StageOutcomes#none()}. */
+    static Map<Stage, StageOutcomes> outcomes(String uploadId) {
+        var reader = new AvroDeserializer<>(REGISTRY, ItemOutcomes.class);
+        Map<Stage, StageOutcomes> byStage = new EnumMap<>(Stage.class);
+        for (Stage stage : Stage.values()) {
+            byStage.put(stage, StageOutcomes.none());
+        }
+        for (ConsumerRecord<String, byte[]> r : readCommitted(Topics.OUTCOMES)) {
+            if (!uploadId.equals(r.key())) {
+                continue;
+            }
+            ItemOutcomes batch = reader.deserialize(Topics.OUTCOMES, r.value());
+            StageOutcomes stage = byStage.get(batch.getStage());
+            OutcomeBatch.fromBytes(batch.getSucceeded()).forEach((int i) -> stage.succeeded().add(i));
+            OutcomeBatch.fromBytes(batch.getSkipped()).forEach((int i) -> stage.skipped().add(i));
+            for (FailedItem f : batch.getFailures()) {
+                stage.failures().put(f.getItemIndex(), f);
+            }
+        }
+        return byStage;
     }
 
     static List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {

@@ -31,7 +31,7 @@ final class DlqCommand {
         }
 
         DeadLetterScan open() {
-            return new DeadLetterScan(dlq.kafka.factory(), Topics.deadLetter(dlq.stage()));
+            return new DeadLetterScan(dlq.kafka.factory(), dlq.topic());
         }
     }
 
@@ -107,6 +107,11 @@ final class DlqCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (dlq.stage() == null) {
+                spec.commandLine().getErr().println("status dead letters are records the status fold could not read or fold;"
+                        + " they cannot be replayed: inspect them with 'dlq show --stage status'");
+                return ExitCodes.USAGE;
+            }
             Replay.Settings settings = new Replay.Settings(dlq.stage(), group == null ? Replay.defaultGroup(dlq.stage()) : group,
                     dlq.filter(), dryRun, fromStart, max, rate, maxReplays);
             Replay.Result result = new Replay(dlq.kafka.factory(), settings).run(out());

@@ -4,24 +4,30 @@ import java.time.Instant;
 
 import io.catalogingest.ops.dlq.DeadLetterFilter;
 import io.catalogingest.schemas.Stage;
+import io.catalogingest.schemas.Topics;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The stage whose dead letters a command reads, which of them, and how to reach Kafka. */
 final class DlqOptions {
-    /** The worker stages that have dead-letter topics. */
-    enum WorkerStage {
-        catalog(Stage.CATALOG), images(Stage.IMAGES);
+    /** What has a dead-letter topic: the worker stages, and the status fold (whose dead letters cannot be replayed). */
+    enum DeadLetterStage {
+        catalog(Stage.CATALOG), images(Stage.IMAGES), status(null);
 
+        /** The worker stage, or null for the status fold. */
         final Stage stage;
 
-        WorkerStage(Stage stage) {
+        DeadLetterStage(Stage stage) {
             this.stage = stage;
+        }
+
+        String topic() {
+            return stage == null ? Topics.STATUS_DEAD_LETTERS : Topics.deadLetter(stage);
         }
     }
 
     @Option(names = "--stage", required = true, description = "Stage whose dead-letter topic to read: ${COMPLETION-CANDIDATES}.")
-    WorkerStage workerStage;
+    DeadLetterStage deadLetterStage;
 
     @Option(names = "--since", converter = Since.class,
             description = "Only records dead-lettered since an instant (2026-11-26T04:00:00Z) or an age (30m, 2h, 7d).")
@@ -39,8 +45,13 @@ final class DlqOptions {
     @Mixin
     KafkaOptions kafka;
 
+    /** The worker stage; null for the status fold. */
     Stage stage() {
-        return workerStage.stage;
+        return deadLetterStage.stage;
+    }
+
+    String topic() {
+        return deadLetterStage.topic();
     }
 
     DeadLetterFilter filter() {

@@ -24,7 +24,16 @@ class PipelineCtlTest {
         StringWriter err = new StringWriter();
         int exit = PipelineCtl.commandLine().setErr(new PrintWriter(err)).execute("dlq", "replay", "--stage", "payments");
         assertThat(exit).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("--stage").contains("catalog, images");
+        assertThat(err.toString()).contains("--stage").contains("catalog, images, status");
+    }
+
+    @Test
+    void statusDeadLettersCannotBeReplayed() {
+        StringWriter err = new StringWriter();
+        int exit = PipelineCtl.commandLine().setErr(new PrintWriter(err)).execute("dlq", "replay", "--stage", "status",
+                "--bootstrap-servers", "127.0.0.1:1");
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("cannot be replayed").contains("dlq show --stage status");
     }
 
     @Test

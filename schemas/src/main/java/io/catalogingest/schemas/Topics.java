@@ -15,8 +15,16 @@ public final class Topics {
     public static final String UPLOADS = "catalog.uploads.v1";
     /** UploadSplit, keyed by uploadId: the splitter's word that an upload's items are all produced. */
     public static final String UPLOAD_SPLITS = "catalog.upload-splits.v1";
-    /** ItemProcessed, keyed by uploadId. */
+    /** ItemOutcomes, keyed by uploadId: what each stage made of a batch of an upload's items. */
+    public static final String OUTCOMES = "catalog.item-outcomes.v1";
+    /**
+     * ItemProcessed, keyed by uploadId: one record per item and stage, as written before outcomes
+     * were batched. Nothing writes it any more; the status fold still reads it, so that records
+     * written before an upgrade count.
+     */
     public static final String RESULTS = "catalog.item-results.v1";
+    /** Records the status fold could not read or fold, with headers saying where they came from and why. */
+    public static final String STATUS_DEAD_LETTERS = "catalog.status.dlq.v1";
 
     /** UploadCancelled, keyed by uploadId. */
     public static final String CANCELLATIONS = "catalog.cancellations.v1";
@@ -57,13 +65,15 @@ public final class Topics {
                 new TopicSpec(PRODUCTS, PRODUCT_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOADS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOAD_SPLITS, UPLOAD_PARTITIONS, WORK_RETENTION),
+                new TopicSpec(OUTCOMES, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(RESULTS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(CANCELLATIONS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOAD_EVENTS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(retry(Stage.CATALOG), PRODUCT_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(deadLetter(Stage.CATALOG), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
                 new TopicSpec(retry(Stage.IMAGES), PRODUCT_PARTITIONS, WORK_RETENTION),
-                new TopicSpec(deadLetter(Stage.IMAGES), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION));
+                new TopicSpec(deadLetter(Stage.IMAGES), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
+                new TopicSpec(STATUS_DEAD_LETTERS, UPLOAD_PARTITIONS, DEAD_LETTER_RETENTION));
     }
 
     /** Products are keyed so that all submissions of one SKU land in one partition, in order. */

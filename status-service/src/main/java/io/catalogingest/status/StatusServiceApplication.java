@@ -11,8 +11,11 @@ import io.catalogingest.status.resources.PortalResource;
 import io.catalogingest.status.resources.WebhookResource;
 import io.catalogingest.status.webhooks.WebhookOutbox;
 import io.catalogingest.status.webhooks.WebhookSender;
-import io.catalogingest.status.streams.Cancellations;
-import io.catalogingest.status.streams.InstanceClient;
+import io.catalogingest.status.core.Cancellations;
+import io.catalogingest.status.resources.InstanceClient;
+import io.catalogingest.status.streams.FoldDeadLetters;
+import io.catalogingest.status.streams.StatusStores;
+import io.catalogingest.status.streams.StreamsOwnership;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 
 import io.catalogingest.common.auth.MerchantAuth;
@@ -51,15 +54,18 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         Jdbi jdbi = Databases.jdbi(environment, config);
         MerchantAuth.install(environment, jdbi);
 
-        StatusStreams streams = new StatusStreams(StatusTopology.build(config.getKafka().registry()), streamsProperties(config));
+        StatusStreams streams = new StatusStreams(StatusTopology.build(config.getKafka().registry(), config.getRetention()),
+                streamsProperties(config));
         environment.lifecycle().manage(streams);
+        StreamsOwnership ownership = new StreamsOwnership(streams);
         Cancellations cancellations = new Cancellations(jdbi.onDemand(CancellationDao.class), config.getKafka(),
                 config.getApplicationId() + "-cancellations");
         environment.lifecycle().manage(new AutoCloseableManager(cancellations));
         InstanceClient instances = new InstanceClient();
-        environment.jersey().register(new ForwardingFilter(streams, instances));
+        environment.jersey().register(new ForwardingFilter(ownership, instances));
         environment.jersey().register(new NotReadyExceptionMapper());
-        environment.jersey().register(new UploadStatusResource(streams, instances, cancellations, environment.getObjectMapper()));
+        environment.jersey().register(new UploadStatusResource(new StatusStores(streams, ownership), ownership, instances,
+                cancellations, environment.getObjectMapper()));
 
         environment.jersey().register(new PortalResource(config.getPortalIngestUrl()));
         WebhookDao webhooks = jdbi.onDemand(WebhookDao.class);
@@ -80,6 +86,8 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getStreamThreads());
         // Exactly-once: a state update and its input offset commit together, so nothing counts twice after a crash.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // A record that cannot be read or folded goes to the status dead-letter topic; the fold goes on.
+        p.putAll(FoldDeadLetters.streamsConfig());
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         // A new instance first warms its state up while the tasks stay active elsewhere; check back

@@ -2,6 +2,8 @@ package io.catalogingest.status;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.catalogingest.common.CatalogConfiguration;
+import io.catalogingest.status.streams.StatusTopology;
+import io.dropwizard.util.Duration;
 import io.catalogingest.status.webhooks.WebhookSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -31,6 +33,19 @@ public class StatusServiceConfiguration extends CatalogConfiguration {
     @JsonProperty
     private String advertisedUrl = "http://127.0.0.1:8082";
 
+    /**
+     * How long a finished (DONE or CANCELLED) upload's status, items and report stay queryable;
+     * then its state is removed from the stores and their changelogs.
+     */
+    @NotNull
+    @JsonProperty
+    private Duration finishedRetention = Duration.days(7);
+
+    /** How often the fold looks for uploads past their retention. */
+    @NotNull
+    @JsonProperty
+    private Duration retentionCheckInterval = Duration.minutes(1);
+
     @Valid
     @NotNull
     @JsonProperty
@@ -59,6 +74,10 @@ public class StatusServiceConfiguration extends CatalogConfiguration {
 
     public String getStateDir() {
         return stateDir;
+    }
+
+    public StatusTopology.Retention getRetention() {
+        return new StatusTopology.Retention(finishedRetention.toJavaDuration(), retentionCheckInterval.toJavaDuration());
     }
 
     public int getStreamThreads() {

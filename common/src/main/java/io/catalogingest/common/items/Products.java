@@ -5,21 +5,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductImage;
 import io.catalogingest.schemas.ProductSubmitted;
-import io.catalogingest.schemas.Stage;
 
 /** Turns validated requests into the records written to Kafka, and refused items into their VALIDATION outcome. */
 public final class Products {
     private Products() {}
 
-    public static ItemProcessed refused(String uploadId, int itemIndex, String sku, String code, String message,
-            Instant acceptedAt) {
-        return ItemProcessed.newBuilder().setUploadId(uploadId).setItemIndex(itemIndex).setSku(sku == null ? "" : sku)
-                .setStage(Stage.VALIDATION).setOutcome(Outcome.FAILED).setErrorCode(code).setErrorMessage(message)
-                .setProcessedAt(acceptedAt).build();
+    /** A refused item's VALIDATION failure; gathered in an {@link OutcomeBatch} of stage VALIDATION. */
+    public static FailedItem refused(int itemIndex, String sku, Violation violation) {
+        return OutcomeBatch.failure(itemIndex, sku, violation.code(), violation.message(), 1);
     }
 
     public static ProductSubmitted submitted(String uploadId, String merchantId, int itemIndex, ProductRequest p,

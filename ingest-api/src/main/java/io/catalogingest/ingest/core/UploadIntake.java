@@ -31,9 +31,10 @@ import io.catalogingest.common.items.Violation;
 import io.catalogingest.common.storage.BodyStore;
 import io.catalogingest.ingest.api.UploadTicket;
 import io.catalogingest.ingest.db.IdempotencyDao;
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.SpooledBody;
+import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.UploadAccepted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,7 +190,7 @@ public final class UploadIntake {
             throws UploadRefusedException, IntakeUnavailableException {
         Instant acceptedAt = clock.instant();
         List<ProductSubmitted> products = new ArrayList<>();
-        List<ItemProcessed> refusals = new ArrayList<>();
+        OutcomeBatch refusals = new OutcomeBatch(uploadId, Stage.VALIDATION);
         Scanned scanned;
         try {
             scanned = scan(new ByteArrayInputStream(bytes), body, new ItemScan.Sink() {
@@ -200,7 +201,7 @@ public final class UploadIntake {
 
                 @Override
                 public void refused(int index, String sku, Violation violation) {
-                    refusals.add(Products.refused(uploadId, index, sku, violation.code(), violation.message(), acceptedAt));
+                    refusals.failed(Products.refused(index, sku, violation));
                 }
             });
         } catch (BodyStore.UnavailableException e) {
@@ -236,7 +237,7 @@ public final class UploadIntake {
                 .setItemCount(scanned.counts().total()).setRefusedItems(scanned.counts().refused()).setAcceptedAt(clock.instant())
                 .setBody(new SpooledBody(spool.bucket(), spooled.key(), body.format().name(), body.gzip(), spooled.size()))
                 .build();
-        commit(accepted, List.of(), List.of());
+        commit(accepted, List.of(), new OutcomeBatch(uploadId, Stage.VALIDATION));
         return accepted(merchantId, uploadId, scanned, spooled.size());
     }
 
@@ -295,7 +296,7 @@ public final class UploadIntake {
         commit(UploadAccepted.newBuilder().setUploadId(uploadId).setMerchantId(merchantId).setItemCount(null)
                 .setRefusedItems(0).setAcceptedAt(clock.instant())
                 .setBody(new SpooledBody(spool.bucket(), key, staged.format().name(), staged.gzip(), size)).build(),
-                List.of(), List.of());
+                List.of(), new OutcomeBatch(uploadId, Stage.VALIDATION));
         LOG.info("staged upload {} of merchant {} accepted as upload {}: {} bytes", staged.stagedUploadId(), merchantId,
                 uploadId, size);
         return new Accepted(new Answer(202, uploadId, new UploadTicket(uploadId, "IN_QUEUE", null, null, null, null,
@@ -313,7 +314,7 @@ public final class UploadIntake {
         claims.recordBody(claim, sha);
     }
 
-    private void commit(UploadAccepted accepted, List<ProductSubmitted> products, List<ItemProcessed> refusals)
+    private void commit(UploadAccepted accepted, List<ProductSubmitted> products, OutcomeBatch refusals)
             throws IntakeUnavailableException {
         try {
             transactions.commit(accepted, products, refusals);

@@ -2,7 +2,7 @@ package io.catalogingest.ingest.core;
 
 import java.util.List;
 
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.UploadAccepted;
 
@@ -17,6 +17,6 @@ public interface UploadTransactions {
      * committed; throws only when it is certainly not, so the caller never answers 503 for an
      * upload that exists.
      */
-    void commit(UploadAccepted accepted, List<ProductSubmitted> products, List<ItemProcessed> refusals)
+    void commit(UploadAccepted accepted, List<ProductSubmitted> products, OutcomeBatch refusals)
             throws IntakeUnavailableException;
 }

@@ -14,7 +14,8 @@ import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.ingest.core.IntakeUnavailableException;
 import io.catalogingest.ingest.core.UploadTransactions;
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ItemOutcomes;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
@@ -100,7 +101,7 @@ public final class TransactionalProducers implements UploadTransactions, Managed
     }
 
     @Override
-    public void commit(UploadAccepted accepted, List<ProductSubmitted> products, List<ItemProcessed> refusals)
+    public void commit(UploadAccepted accepted, List<ProductSubmitted> products, OutcomeBatch refusals)
             throws IntakeUnavailableException {
         Slot slot;
         try {
@@ -127,7 +128,7 @@ public final class TransactionalProducers implements UploadTransactions, Managed
             this.transactionalId = transactionalId;
         }
 
-        void commit(UploadAccepted accepted, List<ProductSubmitted> products, List<ItemProcessed> refusals)
+        void commit(UploadAccepted accepted, List<ProductSubmitted> products, OutcomeBatch refusals)
                 throws IntakeUnavailableException {
             Future<RecordMetadata> sent;
             try {
@@ -136,8 +137,8 @@ public final class TransactionalProducers implements UploadTransactions, Managed
                     producer.send(new ProducerRecord<>(Topics.PRODUCTS, Topics.productKey(product.getMerchantId(), product.getSku()),
                             product));
                 }
-                for (ItemProcessed refusal : refusals) {
-                    producer.send(new ProducerRecord<>(Topics.RESULTS, refusal.getUploadId(), refusal));
+                for (ItemOutcomes refused : refusals.records()) {
+                    producer.send(new ProducerRecord<>(Topics.OUTCOMES, refused.getUploadId(), refused));
                 }
                 // Last: if it is committed, so is everything before it in the transaction.
                 sent = producer.send(new ProducerRecord<>(Topics.UPLOADS, accepted.getUploadId(), accepted));

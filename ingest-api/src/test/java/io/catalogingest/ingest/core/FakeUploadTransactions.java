@@ -3,7 +3,8 @@ package io.catalogingest.ingest.core;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ItemOutcomes;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.UploadAccepted;
 
@@ -11,7 +12,7 @@ import io.catalogingest.schemas.UploadAccepted;
 public final class FakeUploadTransactions implements UploadTransactions {
     private final List<UploadAccepted> committed = new CopyOnWriteArrayList<>();
     private final List<ProductSubmitted> products = new CopyOnWriteArrayList<>();
-    private final List<ItemProcessed> refusals = new CopyOnWriteArrayList<>();
+    private final List<ItemOutcomes> refusals = new CopyOnWriteArrayList<>();
     private volatile boolean failing;
 
     public void reset() {
@@ -35,19 +36,19 @@ public final class FakeUploadTransactions implements UploadTransactions {
         return List.copyOf(products);
     }
 
-    /** The refusals committed with small uploads, in order. */
-    public List<ItemProcessed> refusals() {
+    /** The VALIDATION outcome records committed with small uploads, in order. */
+    public List<ItemOutcomes> refusals() {
         return List.copyOf(refusals);
     }
 
     @Override
-    public void commit(UploadAccepted accepted, List<ProductSubmitted> products, List<ItemProcessed> refusals)
+    public void commit(UploadAccepted accepted, List<ProductSubmitted> products, OutcomeBatch refusals)
             throws IntakeUnavailableException {
         if (failing) {
             throw new IntakeUnavailableException("KAFKA_UNAVAILABLE", "the upload could not be committed", null);
         }
         this.products.addAll(products);
-        this.refusals.addAll(refusals);
+        this.refusals.addAll(refusals.records());
         committed.add(accepted);
     }
 }

@@ -33,8 +33,9 @@ import io.catalogingest.common.items.UploadBodies;
 import io.catalogingest.common.items.UploadRefusedException;
 import io.catalogingest.ingest.api.UploadTicket;
 import io.catalogingest.ingest.db.FakeIdempotencyDao;
-import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.ItemOutcomes;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.SpooledBody;
 import io.catalogingest.schemas.Stage;
@@ -582,13 +583,15 @@ class UploadIntakeTest {
                 .extracting(ProductSubmitted::getItemIndex, ProductSubmitted::getSku, ProductSubmitted::getTitle,
                         ProductSubmitted::getUploadId, ProductSubmitted::getMerchantId, ProductSubmitted::getAcceptedAt)
                 .containsExactly(tuple(0, "A", "Mug A", id, MERCHANT, at), tuple(3, "C", "Mug C", id, MERCHANT, at));
-        assertThat(transactions.refusals())
-                .extracting(ItemProcessed::getUploadId, ItemProcessed::getItemIndex, ItemProcessed::getSku,
-                        ItemProcessed::getErrorCode, ItemProcessed::getStage, ItemProcessed::getOutcome,
-                        ItemProcessed::getProcessedAt)
-                .containsExactly(tuple(id, 1, "B", "TITLE_MISSING", Stage.VALIDATION, Outcome.FAILED, at),
-                        tuple(id, 2, "", "ITEM_NOT_AN_OBJECT", Stage.VALIDATION, Outcome.FAILED, at));
-        assertThat(transactions.refusals()).extracting(ItemProcessed::getErrorMessage)
+        ItemOutcomes refused = transactions.refusals().get(0);
+        assertThat(transactions.refusals()).hasSize(1);
+        assertThat(refused.getUploadId()).isEqualTo(id);
+        assertThat(refused.getStage()).isEqualTo(Stage.VALIDATION);
+        assertThat(OutcomeBatch.fromBytes(refused.getSucceeded()).isEmpty()).isTrue();
+        assertThat(refused.getFailures())
+                .extracting(FailedItem::getItemIndex, FailedItem::getSku, FailedItem::getErrorCode, FailedItem::getAttempt)
+                .containsExactly(tuple(1, "B", "TITLE_MISSING", 1), tuple(2, "", "ITEM_NOT_AN_OBJECT", 1));
+        assertThat(refused.getFailures()).extracting(FailedItem::getErrorMessage)
                 .isEqualTo(ticket.errors().stream().map(Problem.ItemError::message).toList());
         assertNothingStored();
     }
@@ -683,7 +686,8 @@ class UploadIntakeTest {
         refusal(() -> accept("k-1", ndjsonBody(ndjson(product("B")))), 422, "IDEMPOTENCY_KEY_REUSED");
         assertThat(transactions.committed()).hasSize(1);
         assertThat(transactions.products()).extracting(ProductSubmitted::getSku).containsExactly("A");
-        assertThat(transactions.refusals()).extracting(ItemProcessed::getSku).containsExactly("B");
+        assertThat(transactions.refusals()).flatExtracting(ItemOutcomes::getFailures).extracting(FailedItem::getSku)
+                .containsExactly("B");
         assertNothingStored();
     }
 
@@ -703,7 +707,7 @@ class UploadIntakeTest {
         assertThat(ticket(retry).acceptedItems()).isEqualTo(1);
         assertThat(transactions.committed()).singleElement().extracting(UploadAccepted::getUploadId).isEqualTo(retry.uploadId());
         assertThat(transactions.products()).extracting(ProductSubmitted::getUploadId).containsExactly(retry.uploadId());
-        assertThat(transactions.refusals()).extracting(ItemProcessed::getUploadId).containsExactly(retry.uploadId());
+        assertThat(transactions.refusals()).extracting(ItemOutcomes::getUploadId).containsExactly(retry.uploadId());
         assertThat(accept("k-1", ndjsonBody(sent)).replayed()).isTrue();
         assertThat(transactions.committed()).hasSize(1);
         assertNothingStored();

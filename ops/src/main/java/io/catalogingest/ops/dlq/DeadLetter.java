@@ -47,8 +47,16 @@ public record DeadLetter(ConsumerRecord<String, byte[]> record, ProductSubmitted
         return RecordHeaders.number(record.headers(), RecordHeaders.REPLAY_COUNT, 0);
     }
 
+    /** From the product; a status dead letter is keyed by its upload id. */
     public String uploadId() {
-        return product == null ? null : product.getUploadId();
+        if (product != null) {
+            return product.getUploadId();
+        }
+        return fromStatusFold() ? record.key() : null;
+    }
+
+    private boolean fromStatusFold() {
+        return "STATUS".equals(headers.get(RecordHeaders.STAGE));
     }
 
     /** From the product, else from the record key ({@code merchantId/sku}). */
@@ -57,7 +65,7 @@ public record DeadLetter(ConsumerRecord<String, byte[]> record, ProductSubmitted
             return product.getMerchantId();
         }
         String key = record.key();
-        int slash = key == null ? -1 : key.indexOf('/');
+        int slash = key == null || fromStatusFold() ? -1 : key.indexOf('/');
         return slash < 0 ? null : key.substring(0, slash);
     }
 

@@ -26,6 +26,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Keyed by the schema object, not its JSON: rendering a schema per record cost more than the record. */
     private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
@@ -48,10 +49,30 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         }
     }
 
+    /**
+     * The registry could not be asked (unreachable, timing out, or failing with 5xx): a dependency
+     * fault to wait out, never a verdict on the record.
+     */
+    public static final class UnavailableException extends SerializationException {
+        UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        /** Whether {@code e} or one of its causes is this. */
+        public static boolean in(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UnavailableException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     @Override
     public int register(String subject, Schema schema) {
         return idsBySubjectAndSchema.computeIfAbsent(new SubjectSchema(subject, schema), k -> {
-            HttpRequest request = HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
+            HttpRequest request = HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions")).timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", CONTENT_TYPE)
                     .POST(HttpRequest.BodyPublishers.ofString(new ObjectNodeBody(schema.toString()).json())).build();
             JsonNode answer;
@@ -75,7 +96,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     @Override
     public Schema schemaById(int id) {
         return schemasById.computeIfAbsent(id, k -> {
-            JsonNode answer = send(HttpRequest.newBuilder(uri("/schemas/ids/" + id)).GET().build(), "look up schema " + id);
+            JsonNode answer = send(HttpRequest.newBuilder(uri("/schemas/ids/" + id)).timeout(REQUEST_TIMEOUT).GET().build(), "look up schema " + id);
             return new Schema.Parser().parse(answer.path("schema").asText());
         });
     }
@@ -85,11 +106,14 @@ public final class SchemaRegistryClient implements SchemaRegistry {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 String message = "schema registry refused to " + what + ": HTTP " + response.statusCode() + " " + response.body();
+                if (response.statusCode() >= 500) {
+                    throw new UnavailableException(message, null);
+                }
                 throw response.statusCode() == 409 ? new ConflictException(message) : new SerializationException(message);
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new SerializationException("schema registry unreachable at " + baseUrl + " (" + what + ")", e);
+            throw new UnavailableException("schema registry unreachable at " + baseUrl + " (" + what + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SerializationException("interrupted while asking the schema registry to " + what, e);

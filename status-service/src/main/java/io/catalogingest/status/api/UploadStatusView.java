@@ -2,7 +2,7 @@ package io.catalogingest.status.api;
 
 import java.time.Instant;
 
-import io.catalogingest.schemas.UploadProgress;
+import io.catalogingest.status.store.UploadProgress;
 import io.catalogingest.status.core.ListPosition;
 import io.catalogingest.status.core.UploadStatus;
 
@@ -29,11 +29,6 @@ public record UploadStatusView(String uploadId, UploadStatus status, Integer tot
                 new Stages(stage(processable, p.getCatalogSucceeded(), p.getCatalogFailed()),
                         stage(processable, p.getImagesSucceeded(), p.getImagesFailed())),
                 p.getAcceptedAt(), p.getStartedAt(), p.getCompletedAt(), p.getCancelledAt());
-    }
-
-    /** The answer to a cancel the fold has not seen yet. */
-    public static UploadStatusView cancelling(UploadProgress p) {
-        return of(UploadProgress.newBuilder(p).setCancelledAt(Instant.now()).build());
     }
 
     /** Items refused at ingest never reach a stage, so they are not pending there. */

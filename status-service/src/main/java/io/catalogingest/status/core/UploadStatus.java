@@ -1,11 +1,12 @@
 package io.catalogingest.status.core;
 
-import io.catalogingest.schemas.UploadProgress;
+import io.catalogingest.status.store.UploadProgress;
 
 /** The lifecycle merchants see, as in Amazon's Feeds API and Shopify's bulk operations. */
 public enum UploadStatus {
     IN_QUEUE, IN_PROGRESS, DONE, CANCELLED;
 
+    /** A cancel is only ever taken while IN_QUEUE, so it cannot hide a DONE. */
     public static UploadStatus of(UploadProgress p) {
         if (p.getCancelledAt() != null) {
             return CANCELLED;

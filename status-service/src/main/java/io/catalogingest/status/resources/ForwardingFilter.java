@@ -8,8 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.catalogingest.common.api.Problem;
-import io.catalogingest.status.streams.InstanceClient;
-import io.catalogingest.status.streams.StatusStreams;
+import io.catalogingest.status.streams.UploadOwnership;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -31,11 +30,11 @@ public final class ForwardingFilter implements ContainerRequestFilter {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardingFilter.class);
     private static final Set<String> ANSWER_HEADERS = Set.of("content-type", "etag", "retry-after", "location");
 
-    private final StatusStreams streams;
+    private final UploadOwnership ownership;
     private final InstanceClient instances;
 
-    public ForwardingFilter(StatusStreams streams, InstanceClient instances) {
-        this.streams = streams;
+    public ForwardingFilter(UploadOwnership ownership, InstanceClient instances) {
+        this.ownership = ownership;
         this.instances = instances;
     }
 
@@ -46,17 +45,17 @@ public final class ForwardingFilter implements ContainerRequestFilter {
             return;
         }
         String uploadId = segments.get(2);
-        StatusStreams.Owner owner = streams.ownerOf(uploadId);
-        if (owner instanceof StatusStreams.Owner.Unknown) {
+        UploadOwnership.Owner owner = ownership.ownerOf(uploadId);
+        if (owner instanceof UploadOwnership.Owner.Unknown) {
             request.abortWith(notReady("the owner of upload " + uploadId + " is not known yet"));
-        } else if (owner instanceof StatusStreams.Owner.Remote remote) {
+        } else if (owner instanceof UploadOwnership.Owner.Remote remote) {
             request.abortWith(request.getHeaderString(InstanceClient.FORWARDED) != null
                     ? notReady("upload " + uploadId + " moved to another instance")
                     : forward(request, remote));
         }
     }
 
-    private Response forward(ContainerRequestContext request, StatusStreams.Owner.Remote owner) {
+    private Response forward(ContainerRequestContext request, UploadOwnership.Owner.Remote owner) {
         var uri = request.getUriInfo().getRequestUri();
         String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         Map<String, String> headers = request.getHeaders().keySet().stream()

@@ -17,14 +17,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.catalogingest.common.api.Problem;
 import io.catalogingest.common.auth.Merchant;
-import io.catalogingest.schemas.UploadProgress;
 import io.catalogingest.status.api.ItemView;
 import io.catalogingest.status.api.UploadListView;
 import io.catalogingest.status.api.UploadStatusView;
+import io.catalogingest.status.core.Cancellations;
 import io.catalogingest.status.core.UploadStatus;
-import io.catalogingest.status.streams.Cancellations;
-import io.catalogingest.status.streams.InstanceClient;
+import io.catalogingest.status.store.UploadProgress;
 import io.catalogingest.status.streams.StatusQueries;
+import io.catalogingest.status.streams.UploadOwnership;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -57,12 +57,15 @@ public final class UploadStatusResource {
     static final String NDJSON = "application/x-ndjson";
 
     private final StatusQueries streams;
+    private final UploadOwnership ownership;
     private final InstanceClient instances;
     private final Cancellations cancellations;
     private final ObjectMapper json;
 
-    public UploadStatusResource(StatusQueries streams, InstanceClient instances, Cancellations cancellations, ObjectMapper json) {
+    public UploadStatusResource(StatusQueries streams, UploadOwnership ownership, InstanceClient instances,
+            Cancellations cancellations, ObjectMapper json) {
         this.streams = streams;
+        this.ownership = ownership;
         this.instances = instances;
         this.cancellations = cancellations;
         this.json = json;
@@ -94,7 +97,7 @@ public final class UploadStatusResource {
         streams.merchantUploads(merchantId, cursor, limit + 1, p -> wanted == null || UploadStatus.of(p) == wanted)
                 .forEach(u -> found.add(UploadStatusView.of(u.progress())));
         if (forwarded == null) {
-            for (URI other : streams.otherInstances()) {
+            for (URI other : ownership.otherInstances()) {
                 found.addAll(remotePage(other, merchantId, status, cursor, limit + 1, authorization).uploads());
             }
         }
@@ -147,8 +150,8 @@ public final class UploadStatusResource {
         }
         List<ItemView> page = new ArrayList<>();
         String[] next = {null};
-        streams.items(uploadId, from, (index, state) -> {
-            List<ItemView> matching = ItemView.of(state).stream().filter(v -> outcome == null || v.outcome().equals(outcome)).toList();
+        streams.items(uploadId, from, (index, views) -> {
+            List<ItemView> matching = views.stream().filter(v -> outcome == null || v.outcome().equals(outcome)).toList();
             if (!matching.isEmpty() && page.size() >= limit) {
                 next[0] = String.valueOf(index);
                 return false;
@@ -168,9 +171,9 @@ public final class UploadStatusResource {
         StreamingOutput lines = out -> {
             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             IOException[] failure = {null};
-            streams.items(uploadId, 0, (index, state) -> {
+            streams.items(uploadId, 0, (index, views) -> {
                 try {
-                    for (ItemView item : ItemView.of(state)) {
+                    for (ItemView item : views) {
                         writer.write(json.writeValueAsString(item));
                         writer.write('\n');
                     }
@@ -189,7 +192,11 @@ public final class UploadStatusResource {
                 .header("Content-Disposition", "attachment; filename=\"upload-" + uploadId + "-report.ndjson\"").build();
     }
 
-    /** Cancels an upload that is still queued; its items are skipped by the workers. */
+    /**
+     * Asks to cancel an upload that is still queued. The fold decides: only an upload still IN_QUEUE
+     * when the cancel reaches it becomes CANCELLED. Workers skip its items from now on; if the
+     * upload had started after all, those items fail with UPLOAD_CANCELLED and it finishes DONE.
+     */
     @POST
     @Path("/{uploadId}/cancel")
     public Response cancel(@Auth Merchant merchant, @PathParam("uploadId") String uploadId) throws Exception {
@@ -203,7 +210,7 @@ public final class UploadStatusResource {
                     "upload " + uploadId + " is " + status + "; only uploads IN_QUEUE can be cancelled").asException();
         }
         cancellations.cancel(uploadId, progress.getMerchantId());
-        return Response.accepted(UploadStatusView.cancelling(progress)).header("Retry-After", POLL_AFTER_SECONDS).build();
+        return Response.accepted(UploadStatusView.of(progress)).header("Retry-After", POLL_AFTER_SECONDS).build();
     }
 
     /** The upload if this merchant may read it; 404 otherwise, alike for unknown and foreign ids. */

@@ -1,20 +1,33 @@
 package io.catalogingest.status.streams;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiPredicate;
+import java.util.Map;
+import java.util.TreeMap;
 
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.ItemOutcomes;
 import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.ItemState;
+import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.OutcomeBatch;
+import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadCancelled;
 import io.catalogingest.schemas.UploadFinished;
-import io.catalogingest.schemas.UploadProgress;
 import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroSerdes;
 import io.catalogingest.schemas.serde.SchemaRegistry;
-import io.catalogingest.status.core.ListPosition;
+import io.catalogingest.status.core.OutcomeChunk;
 import io.catalogingest.status.core.ProgressFold;
+import io.catalogingest.status.core.UploadStatus;
+import io.catalogingest.status.store.ItemChunk;
+import io.catalogingest.status.store.StoreKeys;
+import io.catalogingest.status.store.StoreSerdes;
+import io.catalogingest.status.store.StoredFailure;
+import io.catalogingest.status.store.UploadProgress;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -22,138 +35,245 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
- * The status fold: UploadAccepted, UploadSplit, ItemProcessed and UploadCancelled records, all keyed by upload
- * id and so co-partitioned, go through one processor that keeps the latest outcome per (upload,
- * item, stage), the per-upload counts and a per-merchant index of uploads, newest first. When an
- * upload finishes it emits one UploadFinished event for the webhooks. Every store is changelogged,
- * so state survives restarts; exactly-once processing keeps store, event and offsets in step.
+ * The status fold. UploadAccepted, UploadSplit, ItemOutcomes (and ItemProcessed written before
+ * outcomes were batched) and UploadCancelled records, all keyed by upload id and so co-partitioned,
+ * go through one processor. Per upload it keeps its progress, its outcomes as sets of item indices
+ * per range of 65,536 items ({@link OutcomeChunk}), the reason of each failure, and an entry in its
+ * merchant's index, newest first. When an upload finishes it emits one UploadFinished event for the
+ * webhooks, and a finished upload's state is removed once {@code retention} has passed. Every
+ * store is changelogged, so state survives restarts; exactly-once processing keeps store, event and
+ * offsets in step. Records it cannot read or fold go to the status dead-letter topic
+ * ({@link FoldDeadLetters}).
  */
 public final class StatusTopology {
-    public static final String PROGRESS_STORE = "upload-progress";
-    public static final String ITEMS_STORE = "item-states";
+    public static final String PROGRESS_STORE = "upload-progress-v2";
+    public static final String CHUNKS_STORE = "item-chunks-v2";
+    public static final String FAILURES_STORE = "item-failures-v2";
     public static final String MERCHANT_UPLOADS_STORE = "merchant-uploads";
+    public static final String EXPIRY_STORE = "upload-expiry";
+
+    /** How long a finished upload's state is kept, and how often the fold looks for expired ones. */
+    public record Retention(Duration keep, Duration checkEvery) {}
 
     private StatusTopology() {}
 
-    public static Topology build(SchemaRegistry registry) {
+    public static Topology build(SchemaRegistry registry, Retention retention) {
         StreamsBuilder builder = new StreamsBuilder();
-        // Cached: an upload's counts change with every outcome; the cache folds those changes into
-        // one RocksDB write and one changelog record per commit.
+        // Cached: an upload's progress and chunks change with every batch; the cache folds those
+        // changes into one RocksDB write and one changelog record per commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
-                Serdes.String(), AvroSerdes.of(registry, UploadProgress.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE),
-                Serdes.String(), AvroSerdes.of(registry, ItemState.class)).withCachingEnabled());
+                Serdes.String(), StoreSerdes.progress()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHUNKS_STORE),
+                Serdes.String(), StoreSerdes.chunks()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FAILURES_STORE),
+                Serdes.String(), StoreSerdes.failures()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MERCHANT_UPLOADS_STORE),
                 Serdes.String(), Serdes.String()).withCachingEnabled());
-        builder.stream(List.of(Topics.UPLOADS, Topics.UPLOAD_SPLITS, Topics.RESULTS, Topics.CANCELLATIONS),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
+                Serdes.String(), Serdes.String()).withCachingEnabled());
+        builder.stream(List.of(Topics.UPLOADS, Topics.UPLOAD_SPLITS, Topics.OUTCOMES, Topics.RESULTS, Topics.CANCELLATIONS),
                         Consumed.with(Serdes.String(), AvroSerdes.anyRecord(registry)))
-                .process(FoldProcessor::new, PROGRESS_STORE, ITEMS_STORE, MERCHANT_UPLOADS_STORE)
+                .process(() -> new FoldProcessor(retention), PROGRESS_STORE, CHUNKS_STORE, FAILURES_STORE,
+                        MERCHANT_UPLOADS_STORE, EXPIRY_STORE)
                 .to(Topics.UPLOAD_EVENTS, Produced.with(Serdes.String(), AvroSerdes.of(registry, UploadFinished.class)));
         return builder.build();
     }
 
-    /** Zero-padded so that a range scan of one upload returns its items in index order. */
-    static String itemKey(String uploadId, int itemIndex) {
-        return itemPrefix(uploadId) + String.format("%010d", itemIndex);
-    }
-
-    static String itemPrefix(String uploadId) {
-        return uploadId + "/";
-    }
-
-    /** Newest first within a merchant. */
-    static String merchantUploadKey(String merchantId, java.time.Instant acceptedAt, String uploadId) {
-        return merchantPrefix(merchantId) + ListPosition.of(acceptedAt, uploadId);
-    }
-
-    static String merchantPrefix(String merchantId) {
-        return merchantId + "/";
-    }
-
-    /** Visits one upload's items in index order from {@code fromIndex} until the visitor answers false. */
-    static void visitItems(ReadOnlyKeyValueStore<String, ItemState> items, String uploadId, int fromIndex,
-            BiPredicate<Integer, ItemState> visitor) {
-        int prefix = itemPrefix(uploadId).length();
-        try (KeyValueIterator<String, ItemState> it = items.range(itemKey(uploadId, fromIndex), itemKey(uploadId, Integer.MAX_VALUE))) {
-            while (it.hasNext()) {
-                KeyValue<String, ItemState> next = it.next();
-                if (!visitor.test(Integer.parseInt(next.key.substring(prefix)), next.value)) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /**
-     * Visits a merchant's entries of one partition's upload index, newest first, after the list
-     * position {@code after} (null: from the start), as (position, upload id) until the visitor
-     * answers false.
-     */
-    static void visitMerchantUploads(ReadOnlyKeyValueStore<String, String> index, String merchantId, String after,
-            BiPredicate<String, String> visitor) {
-        String prefix = merchantPrefix(merchantId);
-        String from = after == null ? prefix : prefix + after + "\u0000";
-        try (KeyValueIterator<String, String> it = index.range(from, prefix + "\uffff")) {
-            while (it.hasNext()) {
-                KeyValue<String, String> next = it.next();
-                if (!visitor.test(next.key.substring(prefix.length()), next.value)) {
-                    return;
-                }
-            }
+    /** A record the fold cannot take: sent to the status dead-letter topic, never retried. */
+    static final class PoisonRecordException extends RuntimeException {
+        PoisonRecordException(String message) {
+            super(message);
         }
     }
 
     private static final class FoldProcessor implements Processor<String, SpecificRecord, String, UploadFinished> {
+        private final Retention retention;
         private ProcessorContext<String, UploadFinished> context;
         private KeyValueStore<String, UploadProgress> progress;
-        private KeyValueStore<String, ItemState> items;
+        private KeyValueStore<String, ItemChunk> chunks;
+        private KeyValueStore<String, StoredFailure> failures;
         private KeyValueStore<String, String> merchantUploads;
+        private KeyValueStore<String, String> expiry;
+
+        FoldProcessor(Retention retention) {
+            this.retention = retention;
+        }
 
         @Override
         public void init(ProcessorContext<String, UploadFinished> context) {
             this.context = context;
             progress = context.getStateStore(PROGRESS_STORE);
-            items = context.getStateStore(ITEMS_STORE);
+            chunks = context.getStateStore(CHUNKS_STORE);
+            failures = context.getStateStore(FAILURES_STORE);
             merchantUploads = context.getStateStore(MERCHANT_UPLOADS_STORE);
+            expiry = context.getStateStore(EXPIRY_STORE);
+            context.schedule(retention.checkEvery(), PunctuationType.WALL_CLOCK_TIME, this::expire);
         }
 
         @Override
         public void process(Record<String, SpecificRecord> record) {
             String uploadId = record.key();
+            SpecificRecord value = record.value();
+            // Checked before anything is written: a poison record leaves no trace in the state.
+            if (uploadId == null) {
+                throw new PoisonRecordException("record without a key (an upload id)");
+            }
+            if (value == null) {
+                throw new PoisonRecordException("record without a value");
+            }
+            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             UploadProgress before = progress.get(uploadId);
             UploadProgress current = before == null ? ProgressFold.empty(uploadId) : before;
-            UploadProgress after = current;
-            if (record.value() instanceof UploadAccepted accepted) {
-                after = ProgressFold.accepted(current, accepted);
-                merchantUploads.put(merchantUploadKey(accepted.getMerchantId(), accepted.getAcceptedAt(), uploadId),
+            UploadProgress after;
+            if (value instanceof ItemOutcomes outcomes) {
+                after = ProgressFold.counted(current, fold(uploadId, Batch.of(outcomes)), now);
+            } else if (value instanceof UploadAccepted accepted) {
+                after = ProgressFold.accepted(current, accepted, now);
+                merchantUploads.put(StoreKeys.merchantUpload(accepted.getMerchantId(), accepted.getAcceptedAt(), uploadId),
                         uploadId);
-            } else if (record.value() instanceof UploadSplit split) {
-                after = ProgressFold.split(current, split);
-            } else if (record.value() instanceof UploadCancelled cancelled) {
-                after = ProgressFold.cancelled(current, cancelled);
-            } else if (record.value() instanceof ItemProcessed outcome) {
-                String key = itemKey(uploadId, outcome.getItemIndex());
-                ItemState was = items.get(key);
-                ItemState is = ProgressFold.merge(was, outcome);
-                if (!is.equals(was)) {
-                    items.put(key, is);
-                    after = ProgressFold.itemChanged(current, was, is, outcome.getProcessedAt());
-                }
+            } else if (value instanceof UploadSplit split) {
+                after = ProgressFold.split(current, split, now);
+            } else if (value instanceof UploadCancelled) {
+                after = ProgressFold.cancelled(current, now);
+            } else if (value instanceof ItemProcessed item) {
+                after = ProgressFold.counted(current, fold(uploadId, Batch.of(item)), now);
+            } else {
+                throw new PoisonRecordException("the fold takes no " + value.getSchema().getFullName());
             }
             if (!after.equals(before)) {
                 progress.put(uploadId, after);
+                boolean finishedNow = !UploadStatus.of(current).isFinal() && UploadStatus.of(after).isFinal();
+                if (before == null || finishedNow) {
+                    // New state (perhaps outcomes ahead of, or long after, their upload) or a finished
+                    // upload: both are looked at again once the retention has passed.
+                    expiry.put(StoreKeys.expiry(now.plus(retention.keep()).toEpochMilli(), uploadId), uploadId);
+                }
                 ProgressFold.finished(current, after)
                         .ifPresent(event -> context.forward(new Record<>(uploadId, event, record.timestamp())));
             }
+        }
+
+        /** Applies one batch to the upload's chunks and failure reasons; answers the change of its counts. */
+        private OutcomeChunk.Counts fold(String uploadId, Batch batch) {
+            OutcomeChunk.Counts change = OutcomeChunk.Counts.NONE;
+            for (int c : batch.chunks()) {
+                String key = StoreKeys.chunk(uploadId, c);
+                ItemChunk stored = chunks.get(key);
+                OutcomeChunk chunk = stored == null ? OutcomeChunk.empty() : OutcomeChunk.of(stored);
+                OutcomeChunk.Counts was = chunk.counts();
+                chunk.succeeded(batch.stage(), OutcomeChunk.within(batch.succeeded(), c))
+                        .forEach((int item) -> failures.delete(StoreKeys.failure(uploadId, item, batch.stage())));
+                for (FailedItem f : batch.failuresIn(c)) {
+                    if (chunk.failed(batch.stage(), f.getItemIndex())) {
+                        failures.put(StoreKeys.failure(uploadId, f.getItemIndex(), batch.stage()),
+                                new StoredFailure(f.getSku(), f.getErrorCode(), f.getErrorMessage(), f.getAttempt()));
+                    }
+                }
+                chunk.skipped(batch.stage(), OutcomeChunk.within(batch.skipped(), c));
+                chunks.put(key, chunk.toStored());
+                change = change.plus(chunk.counts().minus(was));
+            }
+            return change;
+        }
+
+        /** Removes the state of uploads whose retention has passed; see {@link #process}. */
+        private void expire(long nowMillis) {
+            List<KeyValue<String, String>> due = new ArrayList<>();
+            try (KeyValueIterator<String, String> it = expiry.range(null, StoreKeys.expiryEnd(nowMillis))) {
+                it.forEachRemaining(due::add);
+            }
+            Instant now = Instant.ofEpochMilli(nowMillis);
+            for (KeyValue<String, String> entry : due) {
+                expiry.delete(entry.key);
+                UploadProgress p = progress.get(entry.value);
+                if (p != null && expired(p, now)) {
+                    purge(p);
+                }
+            }
+        }
+
+        /** Never accepted (outcomes of an upload long gone), or finished at least {@code retention} ago. */
+        private boolean expired(UploadProgress p, Instant now) {
+            if (p.getMerchantId() == null) {
+                return true;
+            }
+            UploadStatus status = UploadStatus.of(p);
+            Instant finished = status == UploadStatus.CANCELLED ? p.getCancelledAt() : p.getCompletedAt();
+            return status.isFinal() && !finished.plus(retention.keep()).isAfter(now);
+        }
+
+        private void purge(UploadProgress p) {
+            String uploadId = p.getUploadId();
+            progress.delete(uploadId);
+            if (p.getMerchantId() != null && p.getAcceptedAt() != null) {
+                merchantUploads.delete(StoreKeys.merchantUpload(p.getMerchantId(), p.getAcceptedAt(), uploadId));
+            }
+            deleteRange(chunks, uploadId);
+            deleteRange(failures, uploadId);
+        }
+
+        private static void deleteRange(KeyValueStore<String, ?> store, String uploadId) {
+            List<String> keys = new ArrayList<>();
+            try (var it = store.range(StoreKeys.uploadPrefix(uploadId), StoreKeys.uploadEnd(uploadId))) {
+                it.forEachRemaining(kv -> keys.add(kv.key));
+            }
+            keys.forEach(store::delete);
+        }
+    }
+
+    /** One record's outcomes, decoded before anything is written, with the chunks they touch. */
+    private record Batch(Stage stage, RoaringBitmap succeeded, RoaringBitmap skipped, Map<Integer, List<FailedItem>> failures,
+            RoaringBitmap chunkSet) {
+
+        static Batch of(ItemOutcomes outcomes) {
+            RoaringBitmap succeeded = OutcomeBatch.fromBytes(outcomes.getSucceeded());
+            RoaringBitmap skipped = OutcomeBatch.fromBytes(outcomes.getSkipped());
+            Map<Integer, List<FailedItem>> failures = new TreeMap<>();
+            RoaringBitmap chunkSet = new RoaringBitmap();
+            for (FailedItem f : outcomes.getFailures()) {
+                if (f.getItemIndex() < 0) {
+                    throw new PoisonRecordException("a failure of item " + f.getItemIndex());
+                }
+                failures.computeIfAbsent(OutcomeChunk.chunkOf(f.getItemIndex()), c -> new ArrayList<>()).add(f);
+                chunkSet.add(OutcomeChunk.chunkOf(f.getItemIndex()));
+            }
+            for (RoaringBitmap items : List.of(succeeded, skipped)) {
+                if (!items.isEmpty() && items.last() < 0) {
+                    throw new PoisonRecordException("an item index past 2^31");
+                }
+                items.forEach((int item) -> chunkSet.add(OutcomeChunk.chunkOf(item)));
+            }
+            return new Batch(outcomes.getStage(), succeeded, skipped, failures, chunkSet);
+        }
+
+        /** A record of the per-item contract, read as a batch of one. */
+        static Batch of(ItemProcessed item) {
+            OutcomeBatch batch = new OutcomeBatch(item.getUploadId(), item.getStage());
+            if (item.getOutcome() == Outcome.SUCCEEDED) {
+                batch.succeeded(item.getItemIndex());
+            } else {
+                batch.failed(OutcomeBatch.failure(item.getItemIndex(), item.getSku(),
+                        item.getErrorCode() == null ? "UNKNOWN" : item.getErrorCode(), item.getErrorMessage(), item.getAttempt()));
+            }
+            return of(batch.records().get(0));
+        }
+
+        Iterable<Integer> chunks() {
+            return chunkSet;
+        }
+
+        List<FailedItem> failuresIn(int chunk) {
+            return failures.getOrDefault(chunk, List.of());
         }
     }
 }

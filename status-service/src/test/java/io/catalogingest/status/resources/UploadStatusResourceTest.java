@@ -28,14 +28,13 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.catalogingest.common.api.Problem;
 import io.catalogingest.common.db.CancellationDao;
-import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.ItemState;
-import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.ItemOutcomes;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadCancelled;
-import io.catalogingest.schemas.UploadProgress;
 import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.InMemorySchemaRegistry;
@@ -43,13 +42,16 @@ import io.catalogingest.schemas.serde.SchemaRegistry;
 import io.catalogingest.status.api.ItemView;
 import io.catalogingest.status.api.UploadListView;
 import io.catalogingest.status.api.UploadStatusView;
+import io.catalogingest.status.core.Cancellations;
 import io.catalogingest.status.core.ListPosition;
+import io.catalogingest.status.core.OutcomeChunk;
 import io.catalogingest.status.core.ProgressFold;
 import io.catalogingest.status.core.UploadStatus;
-import io.catalogingest.status.streams.Cancellations;
-import io.catalogingest.status.streams.InstanceClient;
+import io.catalogingest.status.store.StoredFailure;
+import io.catalogingest.status.store.UploadProgress;
 import io.catalogingest.status.streams.StatusQueries;
 import io.catalogingest.status.streams.StatusStreams;
+import io.catalogingest.status.streams.UploadOwnership;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.client.Entity;
@@ -63,6 +65,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.roaringbitmap.RoaringBitmap;
 
 @ExtendWith(DropwizardExtensionsSupport.class)
 class UploadStatusResourceTest {
@@ -76,7 +79,7 @@ class UploadStatusResourceTest {
 
     // One instance owns every upload here: forwarding is ForwardingFilter's concern, not the resource's.
     private final ResourceExtension resources = ServiceWiring.resources()
-            .addResource(new UploadStatusResource(uploads, new InstanceClient(),
+            .addResource(new UploadStatusResource(uploads, uploads, new InstanceClient(),
                     new Cancellations(cancellationDao, producer, registry), ServiceWiring.JSON))
             .addProvider(new NotReadyExceptionMapper())
             .build();
@@ -84,7 +87,7 @@ class UploadStatusResourceTest {
     @Test
     void aMerchantSeesItsOwnUploadWithItsCounts() {
         uploads.accept("u1", M1, 2, 0);
-        uploads.report("u1", 0, Stage.CATALOG, Outcome.SUCCEEDED);
+        uploads.report("u1", 0, Stage.CATALOG, Result.SUCCEEDED);
 
         Response response = as(M1_KEY, "/v1/uploads/u1").get();
 
@@ -112,7 +115,7 @@ class UploadStatusResourceTest {
         assertThat(uncounted.path("progress").asDouble()).isZero();
 
         uploads.split("u1", M1, 2);
-        uploads.report("u1", 0, Stage.CATALOG, Outcome.SUCCEEDED);
+        uploads.report("u1", 0, Stage.CATALOG, Result.SUCCEEDED);
 
         JsonNode counted = as(M1_KEY, "/v1/uploads/u1").get().readEntity(JsonNode.class);
         assertThat(counted.path("totalItems").asInt()).isEqualTo(2);
@@ -124,7 +127,7 @@ class UploadStatusResourceTest {
     void unknownAndForeignUploadIdsAnswer404Alike() {
         uploads.accept("u1", M1, 2, 0);
         // Outcomes ahead of their upload's record: nobody is known to own it yet.
-        uploads.report("u2", 0, Stage.CATALOG, Outcome.SUCCEEDED);
+        uploads.report("u2", 0, Stage.CATALOG, Result.SUCCEEDED);
 
         String foreign = notFoundBody(M2_KEY, "u1");
         String unknown = notFoundBody(M2_KEY, "u9");
@@ -168,7 +171,7 @@ class UploadStatusResourceTest {
         assertThat(unchanged.getHeaderString(HttpHeaders.ETAG)).isEqualTo(tag);
         assertThat(unchanged.hasEntity()).isFalse();
 
-        uploads.report("u1", 0, Stage.CATALOG, Outcome.SUCCEEDED);
+        uploads.report("u1", 0, Stage.CATALOG, Result.SUCCEEDED);
         Response changed = as(M1_KEY, "/v1/uploads/u1").header(HttpHeaders.IF_NONE_MATCH, tag).get();
         assertThat(changed.getStatus()).isEqualTo(200);
         assertThat(changed.getHeaderString(HttpHeaders.ETAG)).isNotEqualTo(tag);
@@ -185,14 +188,39 @@ class UploadStatusResourceTest {
 
         ItemView.Page second = items(as(M1_KEY, target("/v1/uploads/u1/items").queryParam("limit", 2)
                 .queryParam("cursor", first.nextCursor())));
-        assertThat(second.items()).extracting(ItemView::itemIndex, ItemView::stage, ItemView::outcome, ItemView::code)
-                .containsExactly(tuple(1, "CATALOG", "SUCCEEDED", null), tuple(1, "IMAGES", "FAILED", "IMAGE_NOT_FOUND"));
+        // Successes are kept as sets: they name no SKU and no attempt; failures name both.
+        assertThat(second.items())
+                .extracting(ItemView::itemIndex, ItemView::stage, ItemView::outcome, ItemView::code, ItemView::sku, ItemView::attempt)
+                .containsExactly(tuple(1, "CATALOG", "SUCCEEDED", null, null, null),
+                        tuple(1, "IMAGES", "FAILED", "IMAGE_NOT_FOUND", "sku-1", 1));
         assertThat(second.nextCursor()).isEqualTo("2");
 
         ItemView.Page failures = items(as(M1_KEY, target("/v1/uploads/u1/items").queryParam("outcome", "FAILED")));
-        assertThat(failures.items()).extracting(ItemView::itemIndex, ItemView::stage, ItemView::sku)
-                .containsExactly(tuple(1, "IMAGES", "sku-1"), tuple(2, "CATALOG", "sku-2"));
+        assertThat(failures.items()).extracting(ItemView::itemIndex, ItemView::stage, ItemView::sku, ItemView::message)
+                .containsExactly(tuple(1, "IMAGES", "sku-1", "origin answered 404"), tuple(2, "CATALOG", "sku-2", "price is negative"));
         assertThat(failures.nextCursor()).isNull();
+
+        ItemView.Page successes = items(as(M1_KEY, target("/v1/uploads/u1/items").queryParam("outcome", "SUCCEEDED")));
+        assertThat(successes.items()).extracting(ItemView::itemIndex, ItemView::stage)
+                .containsExactly(tuple(0, "CATALOG"), tuple(0, "IMAGES"), tuple(1, "CATALOG"));
+    }
+
+    @Test
+    void itemsAStageSkippedForACancellationAreListedAsFailedWithUploadCancelled() {
+        uploads.accept("u1", M1, 2, 0);
+        uploads.report("u1", 0, Stage.CATALOG, Result.SUCCEEDED);
+        uploads.report("u1", 0, Stage.IMAGES, Result.SKIPPED);
+        uploads.report("u1", 1, Stage.CATALOG, Result.SKIPPED);
+        uploads.report("u1", 1, Stage.IMAGES, Result.SKIPPED);
+
+        JsonNode status = as(M1_KEY, "/v1/uploads/u1").get().readEntity(JsonNode.class);
+        assertThat(status.path("status").asText()).isEqualTo("DONE");
+        assertThat(List.of(status.path("succeeded").asInt(), status.path("failed").asInt())).containsExactly(0, 2);
+
+        ItemView.Page failed = items(as(M1_KEY, target("/v1/uploads/u1/items").queryParam("outcome", "FAILED")));
+        assertThat(failed.items()).extracting(ItemView::itemIndex, ItemView::stage, ItemView::code, ItemView::sku)
+                .containsExactly(tuple(0, "IMAGES", ItemView.CANCELLED, null), tuple(1, "CATALOG", ItemView.CANCELLED, null),
+                        tuple(1, "IMAGES", ItemView.CANCELLED, null));
     }
 
     @Test
@@ -232,7 +260,10 @@ class UploadStatusResourceTest {
 
         assertThat(response.getStatus()).isEqualTo(202);
         assertThat(response.getHeaderString("Retry-After")).isEqualTo("2");
-        assertThat(response.readEntity(UploadStatusView.class).status()).isEqualTo(UploadStatus.CANCELLED);
+        // The fold decides, when the cancel reaches it: until then the answer is the upload as it is.
+        UploadStatusView view = response.readEntity(UploadStatusView.class);
+        assertThat(view.status()).isEqualTo(UploadStatus.IN_QUEUE);
+        assertThat(view.cancelledAt()).isNull();
         assertThat(cancellationDao.cancelled).containsExactly(Map.entry("u1", M1));
         assertThat(producer.history()).hasSize(1);
         ProducerRecord<String, byte[]> sent = producer.history().get(0);
@@ -245,7 +276,7 @@ class UploadStatusResourceTest {
     @Test
     void cancellingAnUploadThatIsNoLongerQueuedAnswers409() {
         uploads.accept("u1", M1, 3, 0);
-        uploads.report("u1", 0, Stage.CATALOG, Outcome.SUCCEEDED);
+        uploads.report("u1", 0, Stage.CATALOG, Result.SUCCEEDED);
 
         Response response = as(M1_KEY, "/v1/uploads/u1/cancel").post(Entity.text(""));
 
@@ -273,7 +304,7 @@ class UploadStatusResourceTest {
         uploads.accept("u2", M2, 1, 1);
         uploads.accept("u3", M1, 1, 2);
         uploads.accept("u4", M1, 1, 3);
-        uploads.report("u3", 0, Stage.CATALOG, Outcome.SUCCEEDED);
+        uploads.report("u3", 0, Stage.CATALOG, Result.SUCCEEDED);
 
         UploadListView first = list(M1_KEY, target("/v1/uploads").queryParam("limit", 2));
         assertThat(first.uploads()).extracting(UploadStatusView::uploadId).containsExactly("u4", "u3");
@@ -303,11 +334,11 @@ class UploadStatusResourceTest {
     /** Item 0 fully succeeded, item 1's images failed, item 2's catalog write failed. */
     private void threeItemsWithFailures() {
         uploads.accept("u1", M1, 3, 0);
-        uploads.report("u1", 2, Stage.CATALOG, Outcome.FAILED);
-        uploads.report("u1", 0, Stage.CATALOG, Outcome.SUCCEEDED);
-        uploads.report("u1", 1, Stage.CATALOG, Outcome.SUCCEEDED);
-        uploads.report("u1", 0, Stage.IMAGES, Outcome.SUCCEEDED);
-        uploads.report("u1", 1, Stage.IMAGES, Outcome.FAILED);
+        uploads.report("u1", 2, Stage.CATALOG, Result.FAILED);
+        uploads.report("u1", 0, Stage.CATALOG, Result.SUCCEEDED);
+        uploads.report("u1", 1, Stage.CATALOG, Result.SUCCEEDED);
+        uploads.report("u1", 0, Stage.IMAGES, Result.SUCCEEDED);
+        uploads.report("u1", 1, Stage.IMAGES, Result.FAILED);
     }
 
     private WebTarget target(String path) {
@@ -357,39 +388,81 @@ class UploadStatusResourceTest {
         return response.readEntity(String.class).replace(uploadId, "{id}");
     }
 
-    /** The fold's state in memory, changed by the fold's own functions in the order the topology applies them. */
-    private static final class FoldedUploads implements StatusQueries {
+    private enum Result { SUCCEEDED, FAILED, SKIPPED }
+
+    /**
+     * The fold's state in memory, changed by the fold's own functions ({@link OutcomeChunk},
+     * {@link ProgressFold}) in the order the topology applies them, from {@link ItemOutcomes} records
+     * as the workers send them. One instance owns every upload.
+     */
+    private static final class FoldedUploads implements StatusQueries, UploadOwnership {
         private final Map<String, UploadProgress> progress = new HashMap<>();
-        private final Map<String, NavigableMap<Integer, ItemState>> items = new HashMap<>();
+        private final Map<String, NavigableMap<Integer, OutcomeChunk>> chunks = new HashMap<>();
+        /** Keyed by upload id, item index and stage order, like the fold's failure store. */
+        private final Map<String, StoredFailure> failures = new HashMap<>();
         private Instant clock = T0;
         boolean ready = true;
 
         /** A null {@code itemCount}: a staged upload, counted by the splitter. */
         void accept(String uploadId, String merchantId, Integer itemCount, int minutesAfterT0) {
             progress.put(uploadId, ProgressFold.accepted(current(uploadId),
-                    new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null)));
+                    new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null), tick()));
         }
 
         void split(String uploadId, String merchantId, int itemCount) {
-            clock = clock.plusSeconds(1);
-            progress.put(uploadId, ProgressFold.split(current(uploadId), new UploadSplit(uploadId, merchantId, itemCount, 0, false, clock)));
+            progress.put(uploadId, ProgressFold.split(current(uploadId),
+                    new UploadSplit(uploadId, merchantId, itemCount, 0, false, clock), tick()));
         }
 
-        void report(String uploadId, int index, Stage stage, Outcome outcome) {
-            clock = clock.plusSeconds(1);
-            ItemProcessed processed = ItemProcessed.newBuilder().setUploadId(uploadId).setItemIndex(index).setSku("sku-" + index)
-                    .setStage(stage).setOutcome(outcome).setProcessedAt(clock)
-                    .setErrorCode(outcome == Outcome.FAILED ? (stage == Stage.IMAGES ? "IMAGE_NOT_FOUND" : "INVALID_PRICE") : null)
-                    .build();
-            NavigableMap<Integer, ItemState> upload = items.computeIfAbsent(uploadId, id -> new TreeMap<>());
-            ItemState before = upload.get(index);
-            ItemState after = ProgressFold.merge(before, processed);
-            upload.put(index, after);
-            progress.put(uploadId, ProgressFold.itemChanged(current(uploadId), before, after, clock));
+        void report(String uploadId, int index, Stage stage, Result result) {
+            OutcomeBatch batch = new OutcomeBatch(uploadId, stage);
+            switch (result) {
+                case SUCCEEDED -> batch.succeeded(index);
+                case SKIPPED -> batch.skipped(index);
+                case FAILED -> batch.failed(stage == Stage.IMAGES
+                        ? OutcomeBatch.failure(index, "sku-" + index, "IMAGE_NOT_FOUND", "origin answered 404", 1)
+                        : OutcomeBatch.failure(index, "sku-" + index, "INVALID_PRICE", "price is negative", 1));
+            }
+            batch.records().forEach(this::fold);
+        }
+
+        /** One record, as the topology folds it (all items here fall in one chunk per record). */
+        private void fold(ItemOutcomes outcomes) {
+            String uploadId = outcomes.getUploadId();
+            Stage stage = outcomes.getStage();
+            RoaringBitmap succeeded = OutcomeBatch.fromBytes(outcomes.getSucceeded());
+            RoaringBitmap skipped = OutcomeBatch.fromBytes(outcomes.getSkipped());
+            RoaringBitmap touched = RoaringBitmap.or(succeeded, skipped);
+            outcomes.getFailures().forEach(f -> touched.add(f.getItemIndex()));
+            OutcomeChunk.Counts change = OutcomeChunk.Counts.NONE;
+            for (int c : touched.stream().map(OutcomeChunk::chunkOf).distinct().toArray()) {
+                OutcomeChunk chunk = chunks.computeIfAbsent(uploadId, id -> new TreeMap<>()).computeIfAbsent(c, k -> OutcomeChunk.empty());
+                OutcomeChunk.Counts was = chunk.counts();
+                chunk.succeeded(stage, OutcomeChunk.within(succeeded, c))
+                        .forEach((int item) -> failures.remove(failureKey(uploadId, item, stage)));
+                for (FailedItem f : outcomes.getFailures()) {
+                    if (OutcomeChunk.chunkOf(f.getItemIndex()) == c && chunk.failed(stage, f.getItemIndex())) {
+                        failures.put(failureKey(uploadId, f.getItemIndex(), stage),
+                                new StoredFailure(f.getSku(), f.getErrorCode(), f.getErrorMessage(), f.getAttempt()));
+                    }
+                }
+                chunk.skipped(stage, OutcomeChunk.within(skipped, c));
+                change = change.plus(chunk.counts().minus(was));
+            }
+            progress.put(uploadId, ProgressFold.counted(current(uploadId), change, tick()));
         }
 
         void cancel(String uploadId, String merchantId) {
-            progress.put(uploadId, ProgressFold.cancelled(current(uploadId), new UploadCancelled(uploadId, merchantId, clock)));
+            progress.put(uploadId, ProgressFold.cancelled(current(uploadId), tick()));
+        }
+
+        private Instant tick() {
+            clock = clock.plusSeconds(1);
+            return clock;
+        }
+
+        private static String failureKey(String uploadId, int item, Stage stage) {
+            return uploadId + "/" + item + "/" + stage;
         }
 
         private UploadProgress current(String uploadId) {
@@ -403,11 +476,18 @@ class UploadStatusResourceTest {
         }
 
         @Override
-        public void items(String uploadId, int fromIndex, BiPredicate<Integer, ItemState> visitor) {
+        public void items(String uploadId, int fromIndex, BiPredicate<Integer, List<ItemView>> visitor) {
             requireReady();
-            for (Map.Entry<Integer, ItemState> item : items.getOrDefault(uploadId, new TreeMap<>()).tailMap(fromIndex, true).entrySet()) {
-                if (!visitor.test(item.getKey(), item.getValue())) {
-                    return;
+            for (OutcomeChunk chunk : chunks.getOrDefault(uploadId, new TreeMap<>()).tailMap(OutcomeChunk.chunkOf(fromIndex), true)
+                    .values()) {
+                for (int item : chunk.items().toArray()) {
+                    if (item < fromIndex) {
+                        continue;
+                    }
+                    List<ItemView> views = ItemView.of(item, chunk, stage -> failures.get(failureKey(uploadId, item, stage)));
+                    if (!visitor.test(item, views)) {
+                        return;
+                    }
                 }
             }
         }
@@ -422,6 +502,11 @@ class UploadStatusResourceTest {
                     .sorted(Comparator.comparing(ListedUpload::position))
                     .limit(limit)
                     .toList();
+        }
+
+        @Override
+        public Owner ownerOf(String uploadId) {
+            return new Owner.Local();
         }
 
         @Override

@@ -12,7 +12,8 @@ import io.catalogingest.common.items.ProductRequest;
 import io.catalogingest.common.items.Products;
 import io.catalogingest.common.items.UploadRefusedException;
 import io.catalogingest.common.items.Violation;
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.UploadAccepted;
 
@@ -32,7 +33,8 @@ public final class UploadSplitter {
     public interface Output {
         void product(ProductSubmitted product) throws Exception;
 
-        void refused(ItemProcessed refusal) throws Exception;
+        /** A refused item's VALIDATION failure, committed with the products of its chunk. */
+        void refused(FailedItem refusal) throws Exception;
 
         /** Commits every record so far; the split resumes at {@code nextIndex}. False stops the split (cancelled). */
         boolean checkpoint(int nextIndex) throws Exception;
@@ -111,7 +113,7 @@ public final class UploadSplitter {
         public void refused(int index, String sku, Violation violation) throws IOException {
             refused++;
             if (index >= resumeFrom) {
-                emit(() -> out.refused(refusal(index, sku, violation.code(), violation.message())));
+                emit(() -> out.refused(Products.refused(index, sku, violation)));
             }
             advance(index);
         }
@@ -119,7 +121,7 @@ public final class UploadSplitter {
         /** The body ends in an error at the next index: that index is reported refused with it. */
         Result endWith(String code, String message) throws Exception {
             if (next >= resumeFrom) {
-                out.refused(refusal(next, null, code, message));
+                out.refused(OutcomeBatch.failure(next, null, code, message, 1));
             }
             return new Result(next + 1, refused + 1, false);
         }
@@ -133,10 +135,6 @@ public final class UploadSplitter {
                     }
                 });
             }
-        }
-
-        private ItemProcessed refusal(int index, String sku, String code, String message) {
-            return Products.refused(upload.getUploadId(), index, sku, code, message, upload.getAcceptedAt());
         }
     }
 

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.schemas.ProductSubmitted;
@@ -20,7 +21,6 @@ import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.StageHandler;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A pool for I/O-bound stages (image downloads): each record is processed on its own as soon as
  * it is polled, many at a time, and records finish in any order. Each consumer commits, per
- * partition, only up to the lowest record not finished yet ({@link PartitionProgress}), pauses
- * its partitions while {@code maxInFlight} records are in flight, and pauses them all, with
+ * partition, only up to the lowest record not finished yet ({@link PartitionProgress}); a record
+ * is finished once its outcome is acknowledged. It pauses its partitions while {@code maxInFlight}
+ * records are being processed, and pauses them all, with
  * backoff, while a dependency fails whole records (database or object store down), retrying
  * those records without counting attempts. On revocation or shutdown it waits for the records of
  * the partitions it gives up, commits what finished, and abandons the rest uncommitted.
@@ -40,6 +41,8 @@ public final class ConcurrentStagePool extends ConsumerPool {
     private static final Logger LOG = LoggerFactory.getLogger(ConcurrentStagePool.class);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+    /** Records processed but whose outcome is not acknowledged yet, per record the window allows on the executor. */
+    private static final int UNACKNOWLEDGED_PER_WINDOW = 4;
 
     private final int maxPollRecords;
     private final int maxInFlight;
@@ -74,9 +77,15 @@ public final class ConcurrentStagePool extends ConsumerPool {
         final Map<TopicPartition, Long> committed = new HashMap<>();
         final Queue<Done> done = new ConcurrentLinkedQueue<>();
         final List<Redo> redo = new ArrayList<>();
-        /** Records on the executor right now, per partition. */
+        /** Records dispatched and not done yet (on the executor, or their outcome not acknowledged), per partition. */
         final Map<TopicPartition, Integer> running = new HashMap<>();
-        int inFlight;
+        /**
+         * Records on the executor right now: what the window bounds. A record whose outcome waits
+         * for its batch to be sent holds no thread, so it does not count.
+         */
+        final AtomicInteger executing = new AtomicInteger();
+        /** Records dispatched and not done yet; bounded too, so a stalled Kafka stops the fetching. */
+        int unfinished;
         long pausedForFaultUntil;
         Duration backoff = PoolSupport.FIRST_BACKOFF;
         long lastCommit;
@@ -112,15 +121,19 @@ public final class ConcurrentStagePool extends ConsumerPool {
         }
 
         private void dispatch(ConsumerRecord<String, byte[]> record) {
-            inFlight++;
+            executing.incrementAndGet();
+            unfinished++;
             running.merge(new TopicPartition(record.topic(), record.partition()), 1, Integer::sum);
-            executor.execute(() -> done.add(process(record)));
+            executor.execute(() -> process(record));
         }
 
-        /** Runs on the executor: applies one record and waits until everything it publishes is acknowledged. */
-        private Done process(ConsumerRecord<String, byte[]> record) {
+        /**
+         * Runs on the executor: applies one record; it is done once everything it publishes is
+         * acknowledged, which the executor thread does not wait for (outcomes are sent in batches).
+         */
+        private void process(ConsumerRecord<String, byte[]> record) {
+            List<CompletableFuture<?>> acks = new ArrayList<>();
             try {
-                List<Future<RecordMetadata>> acks = new ArrayList<>();
                 ProductSubmitted product;
                 try {
                     product = router.read(record);
@@ -132,27 +145,33 @@ public final class ConcurrentStagePool extends ConsumerPool {
                     ItemOutcome outcome = handler.process(List.of(product)).get(0);
                     acks.addAll(router.route(record, outcome));
                 }
-                for (Future<RecordMetadata> ack : acks) {
-                    ack.get();
-                }
-                return new Done(record, false);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Exception | Error e) {
-                // Database, object store or Kafka failed the record as a whole (some drivers throw
-                // AssertionError on a dropped connection): not the item's fault, no attempt counted.
-                dependencyFaults.mark();
-                LOG.warn("{} record {}-{}@{} failed; it will be processed again: {}", handler.stage(), record.topic(),
-                        record.partition(), record.offset(), e.toString());
-                return new Done(record, true);
+                done.add(failedAsAWhole(record, e));
+                return;
+            } finally {
+                executing.decrementAndGet();
             }
+            OutcomeBatcher.all(acks).whenComplete((ok, e) -> done.add(e == null ? new Done(record, false) : failedAsAWhole(record, e)));
+        }
+
+        /**
+         * Database, object store or Kafka failed the record as a whole (some drivers throw
+         * AssertionError on a dropped connection): not the item's fault, no attempt counted.
+         */
+        private Done failedAsAWhole(ConsumerRecord<String, byte[]> record, Throwable e) {
+            dependencyFaults.mark();
+            LOG.warn("{} record {}-{}@{} failed; it will be processed again: {}", handler.stage(), record.topic(),
+                    record.partition(), record.offset(), e.toString());
+            return new Done(record, true);
         }
 
         private void drain() {
             for (Done d = done.poll(); d != null; d = done.poll()) {
-                inFlight--;
                 TopicPartition tp = new TopicPartition(d.record().topic(), d.record().partition());
                 running.merge(tp, -1, Integer::sum);
+                unfinished--;
                 PartitionProgress p = progress.get(tp);
                 if (p == null) {
                     continue; // the partition moved to another consumer meanwhile; it will redo the record
@@ -182,7 +201,7 @@ public final class ConcurrentStagePool extends ConsumerPool {
 
         /** Full in-flight window or a failing dependency: stop fetching until it eases. */
         private void applyBackpressure() {
-            boolean hold = inFlight >= maxInFlight || System.currentTimeMillis() < pausedForFaultUntil;
+            boolean hold = executing.get() >= maxInFlight || unfinished >= UNACKNOWLEDGED_PER_WINDOW * maxInFlight || System.currentTimeMillis() < pausedForFaultUntil;
             if (hold) {
                 consumer.pause(consumer.assignment());
             } else {

@@ -1,11 +1,12 @@
 package io.catalogingest.workers.kafka;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Stage;
@@ -15,7 +16,6 @@ import io.catalogingest.schemas.serde.AvroSerializer;
 import io.catalogingest.schemas.serde.SchemaRegistry;
 import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.ItemOutcome;
-import io.catalogingest.workers.core.Outcomes;
 import io.catalogingest.workers.core.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a stage's items go after processing: an outcome to the results topic, and failed items to
- * the stage's retry or dead-letter topic with their original key and value and the headers of
- * {@link RecordHeaders}. Thread-safe: one per pool, shared by its consumers.
+ * Where a stage's items go after processing: their outcome into a batch for the outcomes topic
+ * ({@link OutcomeBatcher}), and failed items to the stage's retry or dead-letter topic with their
+ * original key and value and the headers of {@link RecordHeaders}. Each step answers a future that
+ * completes once Kafka has acknowledged it. Thread-safe: one per pool, shared by its consumers.
  */
 final class OutcomeRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRouter.class);
@@ -39,12 +40,16 @@ final class OutcomeRouter implements AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final Producer<String, byte[]> producer;
     private final AvroDeserializer<ProductSubmitted> products;
-    private final AvroSerializer<ItemProcessed> outcomes;
+    private final OutcomeBatcher outcomes;
     private final Meter succeeded;
     private final Meter failed;
     private final Meter retried;
     private final Meter deadLettered;
     private final Meter cancelled;
+
+    /** Outcomes per record of the outcomes topic, and how long one waits for more. */
+    static final int OUTCOMES_PER_RECORD = 5000;
+    static final Duration OUTCOME_LINGER = Duration.ofMillis(50);
 
     OutcomeRouter(Producer<String, byte[]> producer, SchemaRegistry registry, Stage stage, RetryPolicy retryPolicy,
             MetricRegistry metrics, String metricPrefix) {
@@ -54,7 +59,7 @@ final class OutcomeRouter implements AutoCloseable {
         this.retryPolicy = retryPolicy;
         this.producer = producer;
         this.products = new AvroDeserializer<>(registry, ProductSubmitted.class);
-        this.outcomes = new AvroSerializer<>(registry);
+        this.outcomes = new OutcomeBatcher(producer, new AvroSerializer<>(registry), stage, OUTCOMES_PER_RECORD, OUTCOME_LINGER);
         this.succeeded = metrics.meter(MetricRegistry.name(metricPrefix, "succeeded"));
         this.failed = metrics.meter(MetricRegistry.name(metricPrefix, "failed"));
         this.retried = metrics.meter(MetricRegistry.name(metricPrefix, "retried"));
@@ -68,21 +73,22 @@ final class OutcomeRouter implements AutoCloseable {
     }
 
     /** A record that cannot even be reported per item (no upload id): straight to the dead-letter topic. */
-    Future<RecordMetadata> unreadable(ConsumerRecord<String, byte[]> record, RuntimeException cause) {
+    CompletableFuture<RecordMetadata> unreadable(ConsumerRecord<String, byte[]> record, RuntimeException cause) {
         return deadLetter(record, new ItemFailure("UNREADABLE_RECORD", String.valueOf(cause.getMessage()), true, cause),
                 attemptOf(record));
     }
 
-    List<Future<RecordMetadata>> route(ConsumerRecord<String, byte[]> record, ItemOutcome outcome) {
+    List<CompletableFuture<?>> route(ConsumerRecord<String, byte[]> record, ItemOutcome outcome) {
         ProductSubmitted product = outcome.product();
         int attempt = attemptOf(record);
         if (outcome.cancelled()) {
+            // Reported, so that an upload whose cancel came too late to stop it still finishes.
             cancelled.mark();
-            return List.of();
+            return List.of(outcomes.skipped(product.getUploadId(), product.getItemIndex()));
         }
         if (outcome.succeeded()) {
             succeeded.mark();
-            return List.of(publishOutcome(Outcomes.succeeded(product, stage, attempt)));
+            return List.of(outcomes.succeeded(product.getUploadId(), product.getItemIndex()));
         }
         ItemFailure failure = outcome.failure();
         if (retryPolicy.route(failure, attempt) == RetryPolicy.Route.RETRY) {
@@ -92,29 +98,40 @@ final class OutcomeRouter implements AutoCloseable {
         failed.mark();
         LOG.info("upload {} item {} ({}) failed in {} after {} attempt(s): {} {}", product.getUploadId(),
                 product.getItemIndex(), product.getSku(), stage, attempt, failure.code(), failure.getMessage());
-        return List.of(deadLetter(record, failure, attempt), publishOutcome(Outcomes.failed(product, stage, attempt, failure)));
+        return List.of(deadLetter(record, failure, attempt), outcomes.failed(product.getUploadId(),
+                OutcomeBatch.failure(product.getItemIndex(), product.getSku(), failure.code(), failure.getMessage(), attempt)));
     }
 
+    /** Sends every outcome gathered so far, now. */
     void flush() {
+        outcomes.flush();
         producer.flush();
     }
 
-    private Future<RecordMetadata> publishOutcome(ItemProcessed outcome) {
-        return producer.send(new ProducerRecord<>(Topics.RESULTS, outcome.getUploadId(), outcomes.serialize(Topics.RESULTS, outcome)));
-    }
-
-    private Future<RecordMetadata> retry(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
+    private CompletableFuture<RecordMetadata> retry(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
         ProducerRecord<String, byte[]> out = forward(retryTopic, record, failure, attempt + 1);
         RecordHeaders.put(out.headers(), RecordHeaders.NOT_BEFORE,
                 System.currentTimeMillis() + retryPolicy.delayAfter(attempt).toMillis());
-        return producer.send(out);
+        return send(out);
     }
 
-    private Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
+    private CompletableFuture<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
         deadLettered.mark();
         ProducerRecord<String, byte[]> out = forward(deadLetterTopic, record, failure, attempt);
         out.headers().remove(RecordHeaders.NOT_BEFORE);
-        return producer.send(out);
+        return send(out);
+    }
+
+    private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> out) {
+        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+        producer.send(out, (metadata, e) -> {
+            if (e != null) {
+                acked.completeExceptionally(e);
+            } else {
+                acked.complete(metadata);
+            }
+        });
+        return acked;
     }
 
     /** The record with its key and value unchanged, its headers carried, and why it moves on. */
@@ -146,6 +163,7 @@ final class OutcomeRouter implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(10));
+        outcomes.close();
+        producer.close(Duration.ofSeconds(10));
     }
 }

@@ -12,7 +12,10 @@ import java.util.function.Function;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.common.kafka.ConsumerGroups;
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.ItemOutcomes;
+import io.catalogingest.schemas.OutcomeBatch;
+import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.SpooledBody;
 import io.catalogingest.schemas.Topics;
@@ -108,6 +111,8 @@ public final class SplitterPool implements Managed, WorkerPool {
         private final AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(kafka.registry());
         private Producer<String, byte[]> producer;
         private boolean inTransaction;
+        /** The refusals of the open transaction's chunk; sent when it commits. */
+        private OutcomeBatch refusals;
 
         Member(String clientId) {
             // One upload per poll: a split takes long, and a failed one is retried from its own record.
@@ -186,6 +191,7 @@ public final class SplitterPool implements Managed, WorkerPool {
                 }
                 producer().beginTransaction();
                 inTransaction = true;
+                refusals = new OutcomeBatch(upload.getUploadId(), Stage.VALIDATION);
                 UploadSplitter.Result result;
                 try (InputStream body = bodies.open(upload.getBody())) {
                     result = splitter.split(upload, body, resumeFrom, new Output(partition, record, upload));
@@ -234,6 +240,12 @@ public final class SplitterPool implements Managed, WorkerPool {
             if (!inTransaction) {
                 p.beginTransaction();
             }
+            if (refusals != null) {
+                for (ItemOutcomes refused : refusals.records()) {
+                    send(Topics.OUTCOMES, refused.getUploadId(), refused);
+                }
+                refusals = new OutcomeBatch(refusals.uploadId(), Stage.VALIDATION);
+            }
             if (split != null) {
                 send(Topics.UPLOAD_SPLITS, split.getUploadId(), split);
             }
@@ -268,6 +280,7 @@ public final class SplitterPool implements Managed, WorkerPool {
                 producer = null;
             }
             inTransaction = false;
+            refusals = null;
         }
 
         private final class Output implements UploadSplitter.Output {
@@ -288,8 +301,8 @@ public final class SplitterPool implements Managed, WorkerPool {
             }
 
             @Override
-            public void refused(ItemProcessed refusal) {
-                send(Topics.RESULTS, refusal.getUploadId(), refusal);
+            public void refused(FailedItem refusal) {
+                refusals.failed(refusal);
                 items.mark();
             }
 

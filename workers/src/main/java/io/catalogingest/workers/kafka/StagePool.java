@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
@@ -16,7 +16,6 @@ import io.catalogingest.workers.core.StageHandler;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * writer, whose database writes are fastest per batch. For every polled batch: apply it, route
  * every item (see {@link OutcomeRouter}), wait for the acknowledgements, and only then commit the
  * batch's offsets. A crash before the commit re-delivers the batch; the stage's effects are
- * idempotent and the status fold keeps one outcome per item, so that is harmless.
+ * idempotent and the status fold keeps sets of items, so that is harmless.
  */
 public final class StagePool extends ConsumerPool {
     private static final Logger LOG = LoggerFactory.getLogger(StagePool.class);
@@ -98,7 +97,7 @@ public final class StagePool extends ConsumerPool {
         private void processBatch(List<ConsumerRecord<String, byte[]>> records) throws Exception {
             List<ProductSubmitted> batch = new ArrayList<>(records.size());
             List<ConsumerRecord<String, byte[]>> readable = new ArrayList<>(records.size());
-            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            List<CompletableFuture<?>> acks = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> r : records) {
                 try {
                     batch.add(router.read(r));
@@ -112,9 +111,7 @@ public final class StagePool extends ConsumerPool {
                 acks.addAll(router.route(readable.get(i), results.get(i)));
             }
             router.flush();
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get();
-            }
+            OutcomeBatcher.all(acks).get();
             if (!records.isEmpty()) {
                 consumer.commitSync(nextOffsets(records));
             }

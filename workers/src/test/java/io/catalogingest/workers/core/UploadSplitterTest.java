@@ -25,11 +25,9 @@ import io.catalogingest.common.items.ProductRequest;
 import io.catalogingest.common.items.Products;
 import io.catalogingest.common.items.UploadBodies;
 import io.catalogingest.common.items.Violation;
-import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.FailedItem;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.SpooledBody;
-import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.workers.core.ObjectStoreFailures.ReadFailure;
 import io.catalogingest.workers.core.UploadSplitter.Result;
@@ -70,18 +68,16 @@ class UploadSplitterTest {
     }
 
     @Test
-    void aRefusalIsTheItemsValidationFailureAsOfTheUploadsAcceptance() throws Exception {
+    void aRefusalIsTheItemsValidationFailureOnItsFirstAndOnlyAttempt() throws Exception {
         Split split = split(splitter, upload(ItemFormat.NDJSON, false), MIXED_NDJSON, 0);
 
-        ItemProcessed refusal = split.refusals().get(1);
-        assertThat(refusal.getUploadId()).isEqualTo(UPLOAD_ID);
+        FailedItem refusal = split.refusals().get(1);
         assertThat(refusal.getItemIndex()).isEqualTo(4);
         assertThat(refusal.getSku()).isEqualTo("D");
-        assertThat(refusal.getStage()).isEqualTo(Stage.VALIDATION);
-        assertThat(refusal.getOutcome()).isEqualTo(Outcome.FAILED);
         assertThat(refusal.getErrorCode()).isEqualTo("PRICE_MISSING");
         assertThat(refusal.getErrorMessage()).isEqualTo("price is required");
-        assertThat(refusal.getProcessedAt()).isEqualTo(ACCEPTED_AT);
+        assertThat(refusal.getAttempt()).isEqualTo(1);
+        assertThat(split.refusals().get(0).getSku()).as("an item without an SKU is refused with an empty one").isEmpty();
     }
 
     @Test
@@ -217,7 +213,7 @@ class UploadSplitterTest {
 
         assertThatThrownBy(() -> splitter.split(upload(format, gzip), cutOff(served, failure), 0, out))
                 .isInstanceOf(UploadSplitter.SourceException.class);
-        assertThat(out.emitted).filteredOn(ItemProcessed.class::isInstance).extracting(r -> ((ItemProcessed) r).getErrorCode())
+        assertThat(out.emitted).filteredOn(FailedItem.class::isInstance).extracting(r -> ((FailedItem) r).getErrorCode())
                 .as("refusals of items read before the failure only").doesNotContain("MALFORMED_BODY");
     }
 
@@ -233,7 +229,7 @@ class UploadSplitterTest {
 
         assertThatThrownBy(() -> splitter.split(upload(ItemFormat.NDJSON, false), source, 0, out))
                 .isInstanceOf(UploadSplitter.SourceException.class);
-        assertThat(out.emitted).filteredOn(ItemProcessed.class::isInstance).extracting(UploadSplitterTest::index)
+        assertThat(out.emitted).filteredOn(FailedItem.class::isInstance).extracting(UploadSplitterTest::index)
                 .as("the body's own refusals only").containsExactly(2, 4, 6);
     }
 
@@ -286,10 +282,10 @@ class UploadSplitterTest {
         assertThat(records).extracting(UploadSplitterTest::index)
                 .containsExactlyElementsOf(IntStream.rangeClosed(0, breaksAt).boxed().toList());
         assertThat(records.subList(0, breaksAt)).allMatch(ProductSubmitted.class::isInstance);
-        assertThat(records.get(breaksAt)).isInstanceOfSatisfying(ItemProcessed.class, refusal -> {
+        assertThat(records.get(breaksAt)).isInstanceOfSatisfying(FailedItem.class, refusal -> {
             assertThat(refusal.getErrorCode()).isEqualTo(code);
             assertThat(refusal.getSku()).isEmpty();
-            assertThat(refusal.getStage()).isEqualTo(Stage.VALIDATION);
+            assertThat(refusal.getAttempt()).isEqualTo(1);
         });
         assertThat(split.result()).isEqualTo(new Result(breaksAt + 1, 1, false));
     }
@@ -307,7 +303,7 @@ class UploadSplitterTest {
     }
 
     private static int index(Object record) {
-        return record instanceof ProductSubmitted p ? p.getItemIndex() : ((ItemProcessed) record).getItemIndex();
+        return record instanceof ProductSubmitted p ? p.getItemIndex() : ((FailedItem) record).getItemIndex();
     }
 
     /** What the split and the scan say of one item: ACCEPTED or the refusal's code. */
@@ -321,8 +317,8 @@ class UploadSplitterTest {
             return emitted.stream().filter(SpecificRecord.class::isInstance).map(SpecificRecord.class::cast).toList();
         }
 
-        List<ItemProcessed> refusals() {
-            return emitted.stream().filter(ItemProcessed.class::isInstance).map(ItemProcessed.class::cast).toList();
+        List<FailedItem> refusals() {
+            return emitted.stream().filter(FailedItem.class::isInstance).map(FailedItem.class::cast).toList();
         }
 
         List<Integer> checkpoints() {
@@ -331,7 +327,7 @@ class UploadSplitterTest {
 
         List<Verdict> verdicts() {
             return records().stream().map(r -> r instanceof ProductSubmitted p ? new Verdict(p.getItemIndex(), p.getSku(), ACCEPTED)
-                    : new Verdict(index(r), ((ItemProcessed) r).getSku(), ((ItemProcessed) r).getErrorCode())).toList();
+                    : new Verdict(index(r), ((FailedItem) r).getSku(), ((FailedItem) r).getErrorCode())).toList();
         }
     }
 
@@ -350,7 +346,7 @@ class UploadSplitterTest {
         }
 
         @Override
-        public void refused(ItemProcessed refusal) {
+        public void refused(FailedItem refusal) {
             emitted.add(refusal);
         }
 

@@ -3,27 +3,30 @@ package io.catalogingest.workers.kafka;
 import static io.catalogingest.workers.kafka.MockKafka.PRODUCTS_0;
 import static io.catalogingest.workers.kafka.MockKafka.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.codahale.metrics.MetricRegistry;
-import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.Outcome;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ConcurrentStagePoolTest {
-    private final MockKafka kafka = new MockKafka(true);
+    /** Acknowledging every send at once, unless a test wants to do it itself. */
+    private MockKafka kafka = new MockKafka(true);
     private final ManualExecutor executor = new ManualExecutor();
     private ConcurrentStagePool pool;
 
@@ -50,11 +53,14 @@ class ConcurrentStagePoolTest {
         byOffset.get(0).run();
         eventually().until(() -> kafka.committed(PRODUCTS_0) > 0);
         assertThat(kafka.committed(PRODUCTS_0)).as("record 1 is still in flight").isEqualTo(1);
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).as("reported so far").containsExactly(0, 2, 3);
 
         byOffset.get(1).run();
         eventually().until(() -> kafka.committed(PRODUCTS_0) == 4);
-        assertThat(kafka.producer.history()).extracting(kafka::outcome).extracting(ItemProcessed::getItemIndex)
-                .containsExactly(2, 3, 0, 1);
+        assertThat(kafka.producer.history()).extracting(ProducerRecord::topic).containsOnly(Topics.OUTCOMES);
+        assertThat(kafka.outcomesOf(MockKafka.UPLOAD_ID)).allMatch(o -> o.getStage() == Stage.IMAGES);
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0, 1, 2, 3);
+        assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
     }
 
     @Test
@@ -69,9 +75,52 @@ class ConcurrentStagePoolTest {
 
         ProductSubmitted item0 = MockKafka.product(0);
         assertThat(stage.calls).containsExactly(List.of(item0), List.of(item0));
-        assertThat(kafka.producer.history()).extracting(ProducerRecord::topic).containsExactly(Topics.RESULTS);
-        assertThat(kafka.producer.history()).extracting(kafka::outcome).extracting(ItemProcessed::getOutcome, ItemProcessed::getAttempt)
-                .containsExactly(tuple(Outcome.SUCCEEDED, 1));
+        // Not the item's fault: nothing retried or dead-lettered, and the item is reported succeeded once.
+        assertThat(kafka.producer.history()).extracting(ProducerRecord::topic).containsExactly(Topics.OUTCOMES);
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0);
+        assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
+    }
+
+    @Test
+    void aRecordIsFinishedOnlyOnceItsOutcomeIsAcknowledgedAndItsThreadDoesNotWaitForThat() throws InterruptedException {
+        kafka = new MockKafka(false);
+        kafka.deliverOnFirstPoll(kafka.products(2));
+        start(new RecordingStage(Stage.IMAGES, 0));
+        List<Runnable> byOffset = executor.awaitQueued(2);
+
+        // On the test's thread: were it to wait for the acknowledgement, it would never return.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> byOffset.forEach(Runnable::run));
+        eventually().until(() -> kafka.succeeded(MockKafka.UPLOAD_ID).equals(Set.of(0, 1))); // the linger has passed
+        Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> kafka.committed(PRODUCTS_0) <= 0); // nothing past record 0, for longer than the commit interval
+
+        while (kafka.producer.completeNext()) {
+            // every outcome record sent so far
+        }
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 2);
+    }
+
+    @Test
+    void aRecordWhoseOutcomeCannotBeSentIsProcessedAgainNotDeadLettered() throws InterruptedException {
+        kafka = new MockKafka(false);
+        RecordingStage stage = new RecordingStage(Stage.IMAGES, 0);
+        kafka.deliverOnFirstPoll(kafka.products(1));
+        start(stage);
+
+        executor.runNext();
+        eventually().until(() -> kafka.sentTo(Topics.OUTCOMES).size() == 1);
+        assertThat(kafka.producer.errorNext(new TimeoutException("broker unreachable"))).isTrue();
+        executor.runNext(); // dispatched again once the backoff has passed
+        eventually().until(() -> kafka.sentTo(Topics.OUTCOMES).size() == 2);
+        assertThat(kafka.committed(PRODUCTS_0)).as("committed past the record before acknowledged").isLessThanOrEqualTo(0);
+        assertThat(kafka.producer.completeNext()).isTrue();
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 1);
+
+        ProductSubmitted item0 = MockKafka.product(0);
+        assertThat(stage.calls).containsExactly(List.of(item0), List.of(item0));
+        assertThat(kafka.producer.history()).extracting(ProducerRecord::topic).containsOnly(Topics.OUTCOMES);
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0);
+        assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
     }
 
     /** Runs the pool's records on the test's thread, when and in the order the test says. */

@@ -1,6 +1,7 @@
 package io.catalogingest.workers.kafka;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,13 +9,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.ItemOutcomes;
+import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.serde.AvroDeserializer;
@@ -67,7 +71,7 @@ final class MockKafka implements KafkaClients {
     final List<Transaction> committedTransactions = new CopyOnWriteArrayList<>();
     final List<Transaction> abortedTransactions = new CopyOnWriteArrayList<>();
     private final AvroSerializer<ProductSubmitted> products = new AvroSerializer<>(registry);
-    private final AvroDeserializer<ItemProcessed> outcomes = new AvroDeserializer<>(registry, ItemProcessed.class);
+    private final AvroDeserializer<ItemOutcomes> outcomes = new AvroDeserializer<>(registry, ItemOutcomes.class);
 
     /** With {@code autoAcknowledge} false, a send is acknowledged only by {@code producer.completeNext()}. */
     MockKafka(boolean autoAcknowledge) {
@@ -182,8 +186,46 @@ final class MockKafka implements KafkaClients {
         return producer.history().stream().filter(r -> r.topic().equals(topic)).toList();
     }
 
-    ItemProcessed outcome(ProducerRecord<String, byte[]> record) {
+    /** A record of the outcomes topic, read as the status fold reads it. */
+    ItemOutcomes outcomes(ProducerRecord<String, byte[]> record) {
         return outcomes.deserialize(record.topic(), record.value());
+    }
+
+    /** The records sent to the outcomes topic for the upload (by key, checked against the value), in order. */
+    List<ItemOutcomes> outcomesOf(String uploadId) {
+        return sentTo(Topics.OUTCOMES).stream().filter(r -> uploadId.equals(r.key())).map(r -> {
+            ItemOutcomes o = outcomes(r);
+            if (!uploadId.equals(o.getUploadId())) {
+                throw new AssertionError("outcomes of " + o.getUploadId() + " keyed " + r.key());
+            }
+            return o;
+        }).toList();
+    }
+
+    /** The item indices the upload's outcome records report succeeded, all records together. */
+    Set<Integer> succeeded(String uploadId) {
+        return union(outcomesOf(uploadId).stream().map(ItemOutcomes::getSucceeded).toList());
+    }
+
+    /** The item indices the upload's outcome records report skipped (cancelled), all records together. */
+    Set<Integer> skipped(String uploadId) {
+        return union(outcomesOf(uploadId).stream().map(ItemOutcomes::getSkipped).toList());
+    }
+
+    /** The failures the upload's outcome records report, in the order they were sent. */
+    List<FailedItem> failures(String uploadId) {
+        return outcomesOf(uploadId).stream().flatMap(o -> o.getFailures().stream()).toList();
+    }
+
+    /** The indices of a set as sent, in order. */
+    static Set<Integer> indices(ByteBuffer set) {
+        return union(List.of(set));
+    }
+
+    private static Set<Integer> union(List<ByteBuffer> sets) {
+        Set<Integer> union = new TreeSet<>();
+        sets.forEach(set -> OutcomeBatch.fromBytes(set).forEach((int i) -> union.add(i)));
+        return union;
     }
 
     /** The record's headers as text, the last value of each name. */

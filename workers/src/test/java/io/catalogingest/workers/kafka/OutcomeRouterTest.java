@@ -13,16 +13,18 @@ import static io.catalogingest.schemas.RecordHeaders.REPLAY_COUNT;
 import static io.catalogingest.schemas.RecordHeaders.STAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.FileNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import com.codahale.metrics.MetricRegistry;
-import io.catalogingest.schemas.ItemProcessed;
-import io.catalogingest.schemas.Outcome;
+import io.catalogingest.schemas.FailedItem;
+import io.catalogingest.schemas.ItemOutcomes;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Stage;
@@ -33,6 +35,7 @@ import io.catalogingest.workers.core.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class OutcomeRouterTest {
@@ -50,16 +53,26 @@ class OutcomeRouterTest {
     private final ItemFailure notFound = new ItemFailure("IMAGE_NOT_FOUND", "origin answered 404", true,
             new FileNotFoundException("https://img.example/1.jpg"));
 
-    @Test
-    void aSuccessPublishesOneOutcomeToTheResultsTopicKeyedByUpload() {
-        router.route(delivered, ItemOutcome.applied(product));
+    @AfterEach
+    void close() {
+        router.close();
+    }
 
-        ProducerRecord<String, byte[]> result = onlyRecordOn(Topics.RESULTS);
+    @Test
+    void aSuccessIsReportedInTheStagesOutcomesOfTheUploadKeyedByUpload() {
+        List<CompletableFuture<?>> acks = router.route(delivered, ItemOutcome.applied(product));
+        router.flush();
+
+        ProducerRecord<String, byte[]> result = onlyRecordOn(Topics.OUTCOMES);
         assertThat(kafka.producer.history()).containsExactly(result);
         assertThat(result.key()).isEqualTo(MockKafka.UPLOAD_ID);
-        assertThat(kafka.outcome(result))
-                .extracting(ItemProcessed::getOutcome, ItemProcessed::getItemIndex, ItemProcessed::getStage, ItemProcessed::getAttempt)
-                .containsExactly(Outcome.SUCCEEDED, 7, Stage.IMAGES, 1);
+        ItemOutcomes outcomes = kafka.outcomes(result);
+        assertThat(outcomes.getUploadId()).isEqualTo(MockKafka.UPLOAD_ID);
+        assertThat(outcomes.getStage()).isEqualTo(Stage.IMAGES);
+        assertThat(MockKafka.indices(outcomes.getSucceeded())).containsExactly(7);
+        assertThat(MockKafka.indices(outcomes.getSkipped())).isEmpty();
+        assertThat(outcomes.getFailures()).isEmpty();
+        assertThat(acks).as("the outcome's acknowledgement").hasSize(1).allMatch(ack -> ack.isDone() && !ack.isCompletedExceptionally());
     }
 
     @Test
@@ -67,9 +80,10 @@ class OutcomeRouterTest {
         long before = System.currentTimeMillis();
         router.route(delivered, ItemOutcome.failed(product, timeout));
         long after = System.currentTimeMillis();
+        router.flush();
 
         ProducerRecord<String, byte[]> retry = onlyRecordOn(RETRY_TOPIC);
-        assertThat(kafka.producer.history()).containsExactly(retry);
+        assertThat(kafka.producer.history()).as("no outcome yet: the item is not done").containsExactly(retry);
         assertKeptAsDelivered(retry);
         Map<String, String> headers = MockKafka.headers(retry);
         assertThat(headers).containsEntry(ATTEMPT, "2").containsEntry(ERROR_CODE, "IMAGE_ORIGIN_TIMEOUT")
@@ -81,8 +95,9 @@ class OutcomeRouterTest {
     @Test
     void aPermanentFailureIsDeadLetteredWithWhereAndWhyAndReportedFailed() {
         long before = System.currentTimeMillis();
-        router.route(delivered, ItemOutcome.failed(product, notFound));
+        List<CompletableFuture<?>> acks = router.route(delivered, ItemOutcome.failed(product, notFound));
         long after = System.currentTimeMillis();
+        router.flush();
 
         ProducerRecord<String, byte[]> deadLetter = onlyRecordOn(DEAD_LETTER_TOPIC);
         assertKeptAsDelivered(deadLetter);
@@ -95,6 +110,8 @@ class OutcomeRouterTest {
         assertThat(Long.parseLong(headers.get(FIRST_FAILURE))).isBetween(before, after);
         assertReportedFailed("IMAGE_NOT_FOUND", 1);
         assertThat(kafka.sentTo(RETRY_TOPIC)).isEmpty();
+        assertThat(acks).as("the dead letter's and the outcome's").hasSize(2)
+                .allMatch(ack -> ack.isDone() && !ack.isCompletedExceptionally());
     }
 
     @Test
@@ -104,6 +121,7 @@ class OutcomeRouterTest {
         String firstFailure = MockKafka.headers(kafka.sentTo(RETRY_TOPIC).get(0)).get(FIRST_FAILURE);
 
         router.route(third, ItemOutcome.failed(product, timeout));
+        router.flush();
 
         assertThat(kafka.sentTo(RETRY_TOPIC)).hasSize(2);
         ProducerRecord<String, byte[]> deadLetter = onlyRecordOn(DEAD_LETTER_TOPIC);
@@ -146,9 +164,40 @@ class OutcomeRouterTest {
     }
 
     @Test
-    void aCancelledItemPublishesNothing() {
-        assertThat(router.route(delivered, ItemOutcome.cancelled(product))).isEmpty();
-        assertThat(kafka.producer.history()).isEmpty();
+    void aCancelledItemIsReportedSkippedNeitherRetriedNorDeadLettered() {
+        List<CompletableFuture<?>> acks = router.route(delivered, ItemOutcome.cancelled(product));
+        router.flush();
+
+        ProducerRecord<String, byte[]> result = onlyRecordOn(Topics.OUTCOMES);
+        assertThat(kafka.producer.history()).containsExactly(result);
+        assertThat(result.key()).isEqualTo(MockKafka.UPLOAD_ID);
+        ItemOutcomes outcomes = kafka.outcomes(result);
+        assertThat(outcomes.getStage()).isEqualTo(Stage.IMAGES);
+        assertThat(MockKafka.indices(outcomes.getSkipped())).containsExactly(7);
+        assertThat(MockKafka.indices(outcomes.getSucceeded())).isEmpty();
+        assertThat(outcomes.getFailures()).isEmpty();
+        assertThat(kafka.sentTo(RETRY_TOPIC)).isEmpty();
+        assertThat(kafka.sentTo(DEAD_LETTER_TOPIC)).isEmpty();
+        assertThat(acks).hasSize(1).allMatch(ack -> ack.isDone() && !ack.isCompletedExceptionally());
+    }
+
+    @Test
+    void outcomesOfOneUploadRoutedTogetherTravelInOneRecord() {
+        ProductSubmitted item8 = MockKafka.product(8);
+        ProductSubmitted item9 = MockKafka.product(9);
+        router.route(delivered, ItemOutcome.applied(product));
+        router.route(kafka.record(Topics.PRODUCTS, 4, 43, item8), ItemOutcome.cancelled(item8));
+        router.route(kafka.record(Topics.PRODUCTS, 4, 44, item9), ItemOutcome.failed(item9, notFound));
+        router.flush();
+
+        // The linger timer may have sent a part already; together they say the same.
+        assertThat(kafka.sentTo(Topics.OUTCOMES)).isNotEmpty().allMatch(r -> r.key().equals(MockKafka.UPLOAD_ID));
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(7);
+        assertThat(kafka.skipped(MockKafka.UPLOAD_ID)).containsExactly(8);
+        assertThat(kafka.failures(MockKafka.UPLOAD_ID)).extracting(FailedItem::getItemIndex, FailedItem::getSku,
+                FailedItem::getErrorCode, FailedItem::getErrorMessage, FailedItem::getAttempt)
+                .containsExactly(tuple(9, "sku-9", "IMAGE_NOT_FOUND", "origin answered 404", 1));
+        assertThat(kafka.sentTo(DEAD_LETTER_TOPIC)).hasSize(1);
     }
 
     /** Fails the record transiently and reads back the retry record it became, at {@code offset} of a retry partition. */
@@ -172,9 +221,14 @@ class OutcomeRouterTest {
         assertThat(forwarded.value()).isEqualTo(delivered.value());
     }
 
+    /** Item 7 reported failed, and only that, in one record of the stage's outcomes. */
     private void assertReportedFailed(String errorCode, int attempt) {
-        assertThat(kafka.outcome(onlyRecordOn(Topics.RESULTS)))
-                .extracting(ItemProcessed::getOutcome, ItemProcessed::getItemIndex, ItemProcessed::getErrorCode, ItemProcessed::getAttempt)
-                .containsExactly(Outcome.FAILED, 7, errorCode, attempt);
+        ItemOutcomes outcomes = kafka.outcomes(onlyRecordOn(Topics.OUTCOMES));
+        assertThat(outcomes.getUploadId()).isEqualTo(MockKafka.UPLOAD_ID);
+        assertThat(outcomes.getStage()).isEqualTo(Stage.IMAGES);
+        assertThat(outcomes.getFailures()).extracting(FailedItem::getItemIndex, FailedItem::getSku, FailedItem::getErrorCode,
+                FailedItem::getAttempt).containsExactly(tuple(7, "sku-7", errorCode, attempt));
+        assertThat(MockKafka.indices(outcomes.getSucceeded())).isEmpty();
+        assertThat(MockKafka.indices(outcomes.getSkipped())).isEmpty();
     }
 }

@@ -21,13 +21,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.common.items.ItemFormat;
 import io.catalogingest.common.items.UploadBodies;
-import io.catalogingest.schemas.ItemProcessed;
+import io.catalogingest.schemas.ItemOutcomes;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.SpooledBody;
+import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadSplit;
@@ -104,7 +106,47 @@ class SplitterPoolTest {
         assertThat(aborted()).isEmpty();
         assertThat(kafka.producer.history()).extracting(ProducerRecord::topic, ProducerRecord::key).containsExactly(
                 tuple(Topics.PRODUCTS, "m1/A"), tuple(Topics.PRODUCTS, "m1/B"), tuple(Topics.PRODUCTS, "m1/C"),
-                tuple(Topics.RESULTS, UPLOAD_ID), tuple(Topics.PRODUCTS, "m1/E"), tuple(Topics.UPLOAD_SPLITS, UPLOAD_ID));
+                tuple(Topics.OUTCOMES, UPLOAD_ID), tuple(Topics.PRODUCTS, "m1/E"), tuple(Topics.UPLOAD_SPLITS, UPLOAD_ID));
+    }
+
+    @Test
+    void theRefusalsOfTheLastChunkCommitWithTheUploadSplit() {
+        // Five items, the last refused: alone in the last chunk.
+        objects.add(new ByteArrayInputStream(utf8(ndjson(product("A"), product("B"), product("C"), product("E"),
+                "{\"sku\":\"D\",\"title\":\"Mug D\",\"currency\":\"EUR\"}"))));
+        start(List.of(upload(OFFSET, staged(UPLOAD_ID))));
+
+        awaitCommitted(OFFSET + 1);
+
+        assertThat(committed()).containsExactly(
+                new Tx(List.of("product 0", "product 1"), checkpoint(2)),
+                new Tx(List.of("product 2", "product 3"), checkpoint(4)),
+                new Tx(List.of("refused 4 PRICE_MISSING", "split of 5 items, 1 refused"), past(OFFSET)));
+    }
+
+    @Test
+    void theRefusalsOfAnAbortedChunkAreSentOnceWithItsRetryNotCarriedOver() {
+        List<String> lines = List.of(product("A"), product("B"), "{\"sku\":\"D\",\"title\":\"Mug D\",\"currency\":\"EUR\"}",
+                product("C"), product("E"));
+        byte[] body = utf8(ndjson(lines.toArray(String[]::new)));
+        // Cut off after item 2, refused in the second chunk before its checkpoint.
+        byte[] firstThreeLines = Arrays.copyOf(body, utf8(ndjson(lines.subList(0, 3).toArray(String[]::new))).length);
+        objects.add(ObjectStoreFailures.cutOff(firstThreeLines, () -> {
+            throw new IOException("connection reset");
+        }));
+        objects.add(new ByteArrayInputStream(body));
+        List<ConsumerRecord<String, byte[]>> uploads = List.of(upload(OFFSET, staged(UPLOAD_ID)));
+        kafka.deliverOnFirstPoll(UPLOADS_0, uploads);
+        kafka.deliverAgainAtNextPoll(UPLOADS_0, uploads);
+        startPool();
+
+        awaitCommitted(OFFSET + 1);
+
+        assertThat(aborted()).containsExactly(new Tx(List.of(), Map.of()));
+        assertThat(committed()).containsExactly(
+                new Tx(List.of("product 0", "product 1"), checkpoint(2)),
+                new Tx(List.of("product 3", "refused 2 PRICE_MISSING"), checkpoint(4)),
+                new Tx(List.of("product 4", "split of 5 items, 1 refused"), past(OFFSET)));
     }
 
     @Test
@@ -247,8 +289,16 @@ class SplitterPoolTest {
         if (value instanceof ProductSubmitted p && record.topic().equals(Topics.PRODUCTS)) {
             return "product " + p.getItemIndex();
         }
-        if (value instanceof ItemProcessed refusal && record.topic().equals(Topics.RESULTS)) {
-            return "refused " + refusal.getItemIndex() + " " + refusal.getErrorCode();
+        if (value instanceof ItemOutcomes refusals && record.topic().equals(Topics.OUTCOMES)) {
+            // The splitter reports refusals only: VALIDATION failures of the upload, nothing succeeded or skipped.
+            if (!record.key().equals(refusals.getUploadId()) || refusals.getStage() != Stage.VALIDATION
+                    || refusals.getSucceeded().hasRemaining() || refusals.getSkipped().hasRemaining()
+                    || refusals.getFailures().isEmpty()
+                    || refusals.getFailures().stream().anyMatch(f -> f.getAttempt() != 1)) {
+                throw new AssertionError(refusals + " keyed " + record.key());
+            }
+            return "refused " + refusals.getFailures().stream().map(f -> f.getItemIndex() + " " + f.getErrorCode())
+                    .collect(Collectors.joining(", "));
         }
         if (value instanceof UploadSplit split && record.topic().equals(Topics.UPLOAD_SPLITS)) {
             return "split of " + split.getItemCount() + " items, " + split.getRefusedItems() + " refused"

@@ -1,4 +1,4 @@
-package io.catalogingest.status.streams;
+package io.catalogingest.status.core;
 
 import java.time.Duration;
 import java.time.Instant;

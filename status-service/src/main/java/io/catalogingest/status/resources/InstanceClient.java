@@ -1,4 +1,4 @@
-package io.catalogingest.status.streams;
+package io.catalogingest.status.resources;
 
 import java.io.IOException;
 import java.io.InputStream;
