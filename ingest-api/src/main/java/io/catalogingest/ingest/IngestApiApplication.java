@@ -56,7 +56,7 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
     public void run(IngestApiConfiguration config, Environment environment) {
         ServiceBootstrap.run(environment);
         Jdbi jdbi = Databases.jdbi(environment, config);
-        MerchantAuth.install(environment, jdbi);
+        MerchantAuth.install(environment, jdbi, config.getDatabase());
         ScheduledExecutorService housekeeping = environment.lifecycle().scheduledExecutorService("ingest-housekeeping").threads(1).build();
 
         SpoolStore spool = spool(config, environment, housekeeping);

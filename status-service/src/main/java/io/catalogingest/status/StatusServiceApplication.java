@@ -52,7 +52,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
     public void run(StatusServiceConfiguration config, Environment environment) {
         ServiceBootstrap.run(environment);
         Jdbi jdbi = Databases.jdbi(environment, config);
-        MerchantAuth.install(environment, jdbi);
+        MerchantAuth.install(environment, jdbi, config.getDatabase());
 
         StatusStreams streams = new StatusStreams(StatusTopology.build(config.getKafka().registry(), config.getRetention()),
                 streamsProperties(config));

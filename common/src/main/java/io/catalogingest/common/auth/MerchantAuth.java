@@ -10,23 +10,30 @@ import io.dropwizard.auth.Authenticator;
 import io.dropwizard.auth.UnauthorizedHandler;
 import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
 import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.Response;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.Jdbi;
 
-/** Bearer API-key authentication for a service's resources ({@code @Auth Merchant merchant}). */
+/**
+ * Bearer API-key authentication for a service's resources ({@code @Auth Merchant merchant}). Keys are
+ * cached in process; a change to a key reaches every instance within one second (see {@link ApiKeyCache}).
+ */
 public final class MerchantAuth implements Authenticator<String, Merchant> {
     private final Jdbi jdbi;
+    private final ApiKeyCache keys;
 
-    public MerchantAuth(Jdbi jdbi) {
+    public MerchantAuth(Jdbi jdbi, ApiKeyCache keys) {
         this.jdbi = jdbi;
+        this.keys = keys;
     }
 
     @Override
     public Optional<Merchant> authenticate(String apiKey) {
         try {
-            return jdbi.withExtension(MerchantDao.class, dao -> dao.findByKeyHash(ApiKeys.hash(apiKey)));
+            return keys.lookup(ApiKeys.hash(apiKey),
+                    keyHash -> jdbi.withExtension(MerchantDao.class, dao -> dao.findByKeyHash(keyHash)));
         } catch (JdbiException e) {
             // The key cannot be checked right now; that is no reason to call it invalid.
             throw new ServiceUnavailableException("the merchant database is unavailable", 5L);
@@ -58,9 +65,14 @@ public final class MerchantAuth implements Authenticator<String, Merchant> {
         }
     }
 
-    public static void install(Environment environment, Jdbi jdbi) {
+    /** Authentication, its key cache and the listener that keeps the cache in step with {@code database}. */
+    public static void install(Environment environment, Jdbi jdbi, DataSourceFactory database) {
+        ApiKeyCache keys = new ApiKeyCache(environment.metrics());
+        environment.lifecycle().manage(ApiKeyChangeListener.forDatabase(keys, database));
+        environment.metrics().registerGauge("api-key-invalidation.listening", keys::isCurrent);
+        environment.healthChecks().register("api-key-invalidation", new ApiKeyInvalidationHealthCheck(keys));
         environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<Merchant>()
-                .setAuthenticator(new MerchantAuth(jdbi))
+                .setAuthenticator(new MerchantAuth(jdbi, keys))
                 .setPrefix("Bearer")
                 .setRealm("catalog-ingest")
                 .setUnauthorizedHandler(new ProblemUnauthorizedHandler())

@@ -17,6 +17,7 @@ import io.catalogingest.status.StatusServiceApplication;
 import io.catalogingest.status.StatusServiceConfiguration;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.extension.ExtensionFactory;
@@ -52,7 +53,7 @@ final class ServiceWiring {
         Environment environment = new Environment("status-service");
         Set<Object> defaults = Set.copyOf(environment.jersey().getResourceConfig().getInstances());
         ServiceBootstrap.run(environment);
-        MerchantAuth.install(environment, keyTable());
+        MerchantAuth.install(environment, keyTable(), unusedDatabase());
         ResourceExtension.Builder builder = ResourceExtension.builder().setMapper(JSON);
         environment.jersey().getResourceConfig().getInstances().stream()
                 .filter(provider -> !defaults.contains(provider))
@@ -64,6 +65,13 @@ final class ServiceWiring {
         Bootstrap<StatusServiceConfiguration> bootstrap = new Bootstrap<>(new StatusServiceApplication());
         ServiceBootstrap.initialize(bootstrap);
         return bootstrap.getObjectMapper();
+    }
+
+    /** The key cache's listener is never started here, so every request reads its key from keyTable(). */
+    private static DataSourceFactory unusedDatabase() {
+        DataSourceFactory database = new DataSourceFactory();
+        database.setUrl("jdbc:postgresql://127.0.0.1/never-connected");
+        return database;
     }
 
     /** A Jdbi whose MerchantDao answers from memory; any attempt to reach a database fails. */
