@@ -22,6 +22,7 @@ import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.db.Databases;
 import io.catalogingest.common.kafka.KafkaHealthCheck;
 import io.catalogingest.status.health.StreamsHealthCheck;
+import io.catalogingest.status.health.WebhookOutboxHealthCheck;
 import io.catalogingest.status.resources.UploadStatusResource;
 import io.catalogingest.status.streams.StatusStreams;
 import io.catalogingest.status.streams.StatusTopology;
@@ -70,8 +71,10 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         environment.jersey().register(new PortalResource(config.getPortalIngestUrl()));
         WebhookDao webhooks = jdbi.onDemand(WebhookDao.class);
         environment.jersey().register(new WebhookResource(webhooks));
-        environment.lifecycle().manage(new WebhookOutbox(config.getKafka(), config.getApplicationId() + "-webhooks", webhooks,
-                environment.getObjectMapper()));
+        WebhookOutbox outbox = new WebhookOutbox(config.getKafka(), config.getApplicationId() + "-webhooks", webhooks,
+                environment.getObjectMapper(), environment.metrics());
+        environment.lifecycle().manage(outbox);
+        environment.healthChecks().register("webhook-outbox", new WebhookOutboxHealthCheck(outbox));
         environment.lifecycle().manage(new WebhookSender(webhooks, config.getWebhooks(), environment.metrics()));
 
         environment.healthChecks().register("streams", new StreamsHealthCheck(streams));

@@ -15,7 +15,11 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface WebhookDao {
     record Webhook(String merchantId, String url, String secret, OffsetDateTime createdAt) {}
 
-    record Delivery(String eventId, String merchantId, String url, String payload, int attempts) {}
+    /**
+     * A claimed delivery with the merchant's webhook as registered now: {@code url} and {@code secret}
+     * are null when the merchant has removed its webhook since the event was queued.
+     */
+    record Delivery(String eventId, String merchantId, String url, String secret, String payload, int attempts) {}
 
     @SqlUpdate("INSERT INTO webhooks (merchant_id, url, secret) VALUES (:merchantId, :url, :secret) "
             + "ON CONFLICT (merchant_id) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret, created_at = now()")
@@ -27,18 +31,33 @@ public interface WebhookDao {
     @SqlUpdate("DELETE FROM webhooks WHERE merchant_id = :merchantId")
     int remove(@Bind("merchantId") String merchantId);
 
-    /** Once per event: a repeated event (the fold's output is read at least once) adds nothing. */
-    @SqlUpdate("INSERT INTO webhook_deliveries (event_id, merchant_id, url, payload) VALUES (:eventId, :merchantId, :url, :payload) "
+    /**
+     * Queues the event if the merchant has a webhook, once: a repeated event (the fold's output is read
+     * at least once) adds nothing. Returns the rows added. The row's {@code url} records the URL
+     * registered at this moment; deliveries go to the one registered when they are sent.
+     */
+    @SqlUpdate("INSERT INTO webhook_deliveries (event_id, merchant_id, url, payload) "
+            + "SELECT :eventId, merchant_id, url, :payload FROM webhooks WHERE merchant_id = :merchantId "
             + "ON CONFLICT (event_id) DO NOTHING")
-    void enqueue(@Bind("eventId") String eventId, @Bind("merchantId") String merchantId, @Bind("url") String url,
-            @Bind("payload") String payload);
+    int enqueue(@Bind("eventId") String eventId, @Bind("merchantId") String merchantId, @Bind("payload") String payload);
 
-    /** Due deliveries, leased for a while so that no other instance sends them at the same time. */
-    @SqlQuery("UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => :leaseSeconds) "
-            + "WHERE event_id IN (SELECT event_id FROM webhook_deliveries WHERE delivered_at IS NULL AND given_up_at IS NULL "
-            + "AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED) "
-            + "RETURNING event_id, merchant_id, url, payload, attempts")
-    List<Delivery> claimDue(@Bind("limit") int limit, @Bind("leaseSeconds") double leaseSeconds);
+    /**
+     * Due deliveries, at most one per merchant and none of the {@code busyMerchants}, oldest first,
+     * with each merchant's current webhook. They are leased for a while: the update checks again
+     * that a row is still due, so an instance that claimed it first keeps it alone.
+     */
+    @SqlQuery("WITH oldest_per_merchant AS ("
+            + "SELECT DISTINCT ON (merchant_id) event_id, next_attempt_at FROM webhook_deliveries "
+            + "WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= now() "
+            + "AND merchant_id <> ALL(:busyMerchants) ORDER BY merchant_id, next_attempt_at), "
+            + "claimed AS (UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => :leaseSeconds) "
+            + "WHERE event_id IN (SELECT event_id FROM oldest_per_merchant ORDER BY next_attempt_at LIMIT :limit) "
+            + "AND delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= now() "
+            + "RETURNING event_id, merchant_id, payload, attempts) "
+            + "SELECT c.event_id, c.merchant_id, w.url, w.secret, c.payload, c.attempts "
+            + "FROM claimed c LEFT JOIN webhooks w ON w.merchant_id = c.merchant_id")
+    List<Delivery> claimDue(@Bind("limit") int limit, @Bind("leaseSeconds") double leaseSeconds,
+            @Bind("busyMerchants") String[] busyMerchants);
 
     @SqlUpdate("UPDATE webhook_deliveries SET attempts = attempts + 1, delivered_at = now(), last_error = NULL "
             + "WHERE event_id = :eventId")

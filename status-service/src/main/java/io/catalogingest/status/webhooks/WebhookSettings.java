@@ -36,6 +36,14 @@ public class WebhookSettings {
     @JsonProperty
     private Duration pollInterval = Duration.milliseconds(250);
 
+    /**
+     * Deliveries in flight at once over all merchants. Each merchant has at most one, so a slow or
+     * unreachable receiver holds one of these and delays only its own merchant's events.
+     */
+    @Min(1)
+    @JsonProperty
+    private int maxConcurrentDeliveries = 16;
+
     public List<String> getAllowedPrivateNetworks() {
         return allowedPrivateNetworks;
     }
@@ -58,5 +66,9 @@ public class WebhookSettings {
 
     public Duration getPollInterval() {
         return pollInterval;
+    }
+
+    public int getMaxConcurrentDeliveries() {
+        return maxConcurrentDeliveries;
     }
 }

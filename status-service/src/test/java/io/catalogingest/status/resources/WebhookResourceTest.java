@@ -135,12 +135,12 @@ class WebhookResourceTest {
         }
 
         @Override
-        public void enqueue(String eventId, String merchantId, String url, String payload) {
+        public int enqueue(String eventId, String merchantId, String payload) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public List<Delivery> claimDue(int limit, double leaseSeconds) {
+        public List<Delivery> claimDue(int limit, double leaseSeconds, String[] busyMerchants) {
             throw new UnsupportedOperationException();
         }
 
