@@ -54,7 +54,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
      * fault to wait out, never a verdict on the record.
      */
     public static final class UnavailableException extends SerializationException {
-        UnavailableException(String message, Throwable cause) {
+        public UnavailableException(String message, Throwable cause) {
             super(message, cause);
         }
 
@@ -106,17 +106,20 @@ public final class SchemaRegistryClient implements SchemaRegistry {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 String message = "schema registry refused to " + what + ": HTTP " + response.statusCode() + " " + response.body();
-                if (response.statusCode() >= 500) {
-                    throw new UnavailableException(message, null);
+                int status = response.statusCode();
+                if (status == 409) {
+                    throw new ConflictException(message);
                 }
-                throw response.statusCode() == 409 ? new ConflictException(message) : new SerializationException(message);
+                // Only "no such schema" and "not a valid schema" are verdicts on the record; anything
+                // else (5xx, 401/403, 408, 429) is the registry's state, to be waited out.
+                throw status == 404 || status == 422 ? new SerializationException(message) : new UnavailableException(message, null);
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UnavailableException("schema registry unreachable at " + baseUrl + " (" + what + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SerializationException("interrupted while asking the schema registry to " + what, e);
+            throw new UnavailableException("interrupted while asking the schema registry to " + what, e);
         }
     }
 

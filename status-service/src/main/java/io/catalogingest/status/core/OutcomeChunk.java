@@ -18,22 +18,25 @@ public final class OutcomeChunk {
     /** Indices per chunk: one RoaringBitmap container, at most 8 KiB per set. */
     public static final int SIZE_BITS = 16;
 
-    /** What a chunk contributes to its upload's counts. Skipped items count as failed in their stage. */
+    /**
+     * What a chunk contributes to its upload's counts. Skipped items count as failed in their stage;
+     * {@code skipped} says how many stage outcomes were skips.
+     */
     public record Counts(int catalogSucceeded, int catalogFailed, int imagesSucceeded, int imagesFailed, int refused,
-            int succeeded, int failed) {
-        public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0);
+            int succeeded, int failed, int skipped) {
+        public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0);
 
         public Counts plus(Counts other) {
             return new Counts(catalogSucceeded + other.catalogSucceeded, catalogFailed + other.catalogFailed,
                     imagesSucceeded + other.imagesSucceeded, imagesFailed + other.imagesFailed, refused + other.refused,
-                    succeeded + other.succeeded, failed + other.failed);
+                    succeeded + other.succeeded, failed + other.failed, skipped + other.skipped);
         }
 
         /** This minus {@code other}, field by field. */
         public Counts minus(Counts other) {
             return new Counts(catalogSucceeded - other.catalogSucceeded, catalogFailed - other.catalogFailed,
                     imagesSucceeded - other.imagesSucceeded, imagesFailed - other.imagesFailed, refused - other.refused,
-                    succeeded - other.succeeded, failed - other.failed);
+                    succeeded - other.succeeded, failed - other.failed, skipped - other.skipped);
         }
     }
 
@@ -128,12 +131,14 @@ public final class OutcomeChunk {
         }
     }
 
+    /** An item refused at validation is finished and failed, whatever else was reported for it. */
     public Counts counts() {
-        int succeeded = RoaringBitmap.andCardinality(catalog.succeeded, images.succeeded);
-        int bothStagesDone = RoaringBitmap.andCardinality(catalog.done(), images.done());
-        int finished = bothStagesDone + refused.getCardinality();
+        RoaringBitmap succeededItems = RoaringBitmap.and(catalog.succeeded, images.succeeded);
+        int succeeded = RoaringBitmap.andNotCardinality(succeededItems, refused);
+        int finished = RoaringBitmap.orCardinality(RoaringBitmap.and(catalog.done(), images.done()), refused);
         return new Counts(catalog.succeeded.getCardinality(), catalog.failedOrSkipped(), images.succeeded.getCardinality(),
-                images.failedOrSkipped(), refused.getCardinality(), succeeded, finished - succeeded);
+                images.failedOrSkipped(), refused.getCardinality(), succeeded, finished - succeeded,
+                catalog.skipped.getCardinality() + images.skipped.getCardinality());
     }
 
     /** Every item with any outcome, in index order. */

@@ -52,8 +52,9 @@ public final class ProgressFold {
 
     /**
      * A merchant's cancel takes effect only while the upload is IN_QUEUE here, in the fold's own
-     * state; later it is recorded as refused and changes nothing else. The items a worker then skips
-     * are reported as failed, so the upload still finishes.
+     * state (skips alone, which the cancel itself causes, leave it queued); later it is recorded as
+     * refused and changes nothing else. The items a worker then skips are reported as failed, so
+     * the upload still finishes.
      */
     public static UploadProgress cancelled(UploadProgress current, Instant now) {
         UploadStatus status = UploadStatus.of(current);
@@ -78,7 +79,8 @@ public final class ProgressFold {
                 .setImagesFailed(current.getImagesFailed() + change.imagesFailed())
                 .setRefused(current.getRefused() + change.refused())
                 .setSucceeded(current.getSucceeded() + change.succeeded())
-                .setFailed(current.getFailed() + change.failed());
+                .setFailed(current.getFailed() + change.failed())
+                .setSkipped(current.getSkipped() + change.skipped());
         UploadProgress counted = next.build();
         if (counted.getCancelledAt() != null) {
             return counted; // a cancelled upload neither starts nor completes; the workers' skips only fill in its counts
@@ -107,7 +109,9 @@ public final class ProgressFold {
     /** Completed once every item has its outcomes; outcomes are sets, so the count never falls back. */
     private static UploadProgress withCompletion(UploadProgress p, Instant now) {
         boolean complete = p.getTotalItems() != null && p.getSucceeded() + p.getFailed() >= p.getTotalItems();
-        if (complete && p.getCompletedAt() == null) {
+        // Skips alone come from a cancel on its way here: that cancel, not the skips, finishes the upload.
+        boolean onlySkips = p.getSkipped() > 0 && UploadStatus.of(p) == UploadStatus.IN_QUEUE;
+        if (complete && !onlySkips && p.getCompletedAt() == null) {
             return UploadProgress.newBuilder(p).setCompletedAt(now).build();
         }
         return p;

@@ -14,8 +14,9 @@ public enum UploadStatus {
         if (p.getCompletedAt() != null) {
             return DONE;
         }
-        int reported = p.getCatalogSucceeded() + p.getCatalogFailed() + p.getImagesSucceeded() + p.getImagesFailed();
-        return reported == 0 ? IN_QUEUE : IN_PROGRESS;
+        // Skips come from a cancel on its way to the fold: they do not start an upload.
+        int processed = p.getCatalogSucceeded() + p.getCatalogFailed() + p.getImagesSucceeded() + p.getImagesFailed() - p.getSkipped();
+        return processed == 0 ? IN_QUEUE : IN_PROGRESS;
     }
 
     /** Nothing more happens to the upload; merchants stop polling. */

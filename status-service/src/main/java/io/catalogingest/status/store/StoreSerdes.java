@@ -19,7 +19,18 @@ public final class StoreSerdes {
     private StoreSerdes() {}
 
     public static Serde<UploadProgress> progress() {
-        return of(UploadProgress.getEncoder(), UploadProgress.getDecoder());
+        BinaryMessageDecoder<UploadProgress> decoder = UploadProgress.getDecoder();
+        decoder.addSchema(previous("UploadProgress-v1.avsc"));
+        return of(UploadProgress.getEncoder(), decoder);
+    }
+
+    /** A schema an older version stored records with, kept beside this class. */
+    private static org.apache.avro.Schema previous(String resource) {
+        try (java.io.InputStream in = StoreSerdes.class.getResourceAsStream(resource)) {
+            return new org.apache.avro.Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Serde<ItemChunk> chunks() {

@@ -65,6 +65,9 @@ public final class StatusTopology {
     /** How long a finished upload's state is kept, and how often the fold looks for expired ones. */
     public record Retention(Duration keep, Duration checkEvery) {}
 
+    /** An upload unfinished this long can no longer finish: even its dead letters are gone. */
+    static final Duration UNFINISHED = Topics.DEAD_LETTER_RETENTION;
+
     private StatusTopology() {}
 
     public static Topology build(SchemaRegistry registry, Retention retention) {
@@ -131,7 +134,9 @@ public final class StatusTopology {
             if (value == null) {
                 throw new PoisonRecordException("record without a value");
             }
-            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            // Times shown are the records' own, so every fold of the same records (a restore, another
+            // instance) answers alike; precedence never depends on them.
+            Instant now = Instant.ofEpochMilli(record.timestamp());
             UploadProgress before = progress.get(uploadId);
             UploadProgress current = before == null ? ProgressFold.empty(uploadId) : before;
             UploadProgress after;
@@ -150,13 +155,16 @@ public final class StatusTopology {
             } else {
                 throw new PoisonRecordException("the fold takes no " + value.getSchema().getFullName());
             }
+            after = withExpiry(before, current, after);
             if (!after.equals(before)) {
                 progress.put(uploadId, after);
-                boolean finishedNow = !UploadStatus.of(current).isFinal() && UploadStatus.of(after).isFinal();
-                if (before == null || finishedNow) {
-                    // New state (perhaps outcomes ahead of, or long after, their upload) or a finished
-                    // upload: both are looked at again once the retention has passed.
-                    expiry.put(StoreKeys.expiry(now.plus(retention.keep()).toEpochMilli(), uploadId), uploadId);
+                Instant previous = before == null ? null : before.getExpiresAt();
+                if (after.getExpiresAt() != null && !after.getExpiresAt().equals(previous)) {
+                    // One expiry entry per upload, due at its expiresAt, which may come sooner now (it finished).
+                    if (previous != null) {
+                        expiry.delete(StoreKeys.expiry(previous.toEpochMilli(), uploadId));
+                    }
+                    expiry.put(StoreKeys.expiry(after.getExpiresAt().toEpochMilli(), uploadId), uploadId);
                 }
                 ProgressFold.finished(current, after)
                         .ifPresent(event -> context.forward(new Record<>(uploadId, event, record.timestamp())));
@@ -186,30 +194,60 @@ public final class StatusTopology {
             return change;
         }
 
-        /** Removes the state of uploads whose retention has passed; see {@link #process}. */
+        /**
+         * When the state goes, by the fold's wall clock: {@code keep} after it finished, or after it
+         * appeared without its upload record (outcomes of an upload long gone); an accepted upload
+         * that never finishes goes {@code keep} after the dead letters that could still finish it.
+         */
+        private UploadProgress withExpiry(UploadProgress before, UploadProgress current, UploadProgress after) {
+            Instant wallClock = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            Instant expiresAt;
+            if (!UploadStatus.of(current).isFinal() && UploadStatus.of(after).isFinal()) {
+                expiresAt = wallClock.plus(retention.keep());
+            } else if (before == null) {
+                expiresAt = wallClock.plus(retention.keep()).plus(after.getMerchantId() == null ? Duration.ZERO : UNFINISHED);
+            } else if (current.getMerchantId() == null && after.getMerchantId() != null && !UploadStatus.of(after).isFinal()) {
+                expiresAt = wallClock.plus(retention.keep()).plus(UNFINISHED);
+            } else {
+                return after;
+            }
+            return UploadProgress.newBuilder(after).setExpiresAt(expiresAt).build();
+        }
+
+        /** Removes the state of uploads whose expiresAt has passed; moves the entries of the others. */
         private void expire(long nowMillis) {
             List<KeyValue<String, String>> due = new ArrayList<>();
             try (KeyValueIterator<String, String> it = expiry.range(null, StoreKeys.expiryEnd(nowMillis))) {
                 it.forEachRemaining(due::add);
             }
-            Instant now = Instant.ofEpochMilli(nowMillis);
             for (KeyValue<String, String> entry : due) {
-                expiry.delete(entry.key);
                 UploadProgress p = progress.get(entry.value);
-                if (p != null && expired(p, now)) {
-                    purge(p);
+                if (p != null) {
+                    Instant expiresAt = p.getExpiresAt() != null ? p.getExpiresAt() : storedBeforeExpiresAt(p, nowMillis);
+                    if (expiresAt.toEpochMilli() <= nowMillis) {
+                        purge(p);
+                    } else {
+                        if (p.getExpiresAt() == null) {
+                            progress.put(entry.value, UploadProgress.newBuilder(p).setExpiresAt(expiresAt).build());
+                        }
+                        expiry.put(StoreKeys.expiry(expiresAt.toEpochMilli(), entry.value), entry.value);
+                    }
                 }
+                expiry.delete(entry.key);
             }
         }
 
-        /** Never accepted (outcomes of an upload long gone), or finished at least {@code retention} ago. */
-        private boolean expired(UploadProgress p, Instant now) {
+        /** State stored before expiresAt existed: expired as that version did, unfinished uploads bounded from now. */
+        private Instant storedBeforeExpiresAt(UploadProgress p, long nowMillis) {
+            Instant now = Instant.ofEpochMilli(nowMillis);
             if (p.getMerchantId() == null) {
-                return true;
+                return now;
             }
             UploadStatus status = UploadStatus.of(p);
-            Instant finished = status == UploadStatus.CANCELLED ? p.getCancelledAt() : p.getCompletedAt();
-            return status.isFinal() && !finished.plus(retention.keep()).isAfter(now);
+            if (status.isFinal()) {
+                return (status == UploadStatus.CANCELLED ? p.getCancelledAt() : p.getCompletedAt()).plus(retention.keep());
+            }
+            return now.plus(retention.keep()).plus(UNFINISHED);
         }
 
         private void purge(UploadProgress p) {

@@ -1,6 +1,5 @@
 package io.catalogingest.status.webhooks;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,14 +17,13 @@ import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadFinished;
 import io.catalogingest.schemas.serde.AvroDeserializer;
-import io.catalogingest.schemas.serde.SchemaRegistry;
+import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import io.catalogingest.status.api.WebhookEvent;
 import io.catalogingest.status.db.WebhookDao;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -58,7 +56,6 @@ public final class WebhookOutbox implements Managed {
 
     private final KafkaFactory kafka;
     private final String groupId;
-    private final SchemaRegistry registry;
     private final AvroDeserializer<UploadFinished> events;
     private final WebhookDao dao;
     private final ObjectMapper json;
@@ -73,8 +70,7 @@ public final class WebhookOutbox implements Managed {
     public WebhookOutbox(KafkaFactory kafka, String groupId, WebhookDao dao, ObjectMapper json, MetricRegistry metrics) {
         this.kafka = kafka;
         this.groupId = groupId;
-        this.registry = kafka.registry();
-        this.events = new AvroDeserializer<>(registry, UploadFinished.class);
+        this.events = new AvroDeserializer<>(kafka.registry(), UploadFinished.class);
         this.dao = dao;
         this.json = json;
         this.restarts = metrics.counter(RESTARTS);
@@ -156,11 +152,12 @@ public final class WebhookOutbox implements Managed {
         if (value == null || value.length < WIRE_FORMAT_HEADER || value[0] != 0) {
             return skipUnreadable(record, "not in the Confluent wire format");
         }
-        // Asked apart from decoding, so that a registry outage is never mistaken for a broken record.
-        registry.schemaById(ByteBuffer.wrap(value, 1, 4).getInt());
         try {
             return Optional.of(events.deserialize(record.topic(), value));
-        } catch (SerializationException e) {
+        } catch (RuntimeException e) {
+            if (SchemaRegistryClient.UnavailableException.in(e)) {
+                throw e; // an outage, not a broken record: the loop retries it
+            }
             return skipUnreadable(record, e.getCause() == null ? e.toString() : e + " (" + e.getCause() + ")");
         }
     }

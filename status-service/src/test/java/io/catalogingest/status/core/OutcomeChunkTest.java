@@ -39,7 +39,7 @@ class OutcomeChunkTest {
 
         Counts counts = chunk.counts();
 
-        assertThat(counts).isEqualTo(new Counts(4, 1, 2, 2, 1, 2, 3));
+        assertThat(counts).isEqualTo(new Counts(4, 1, 2, 2, 1, 2, 3, 0));
         assertThat(counts.succeeded()).as("items 0 and 1").isEqualTo(2);
         assertThat(counts.failed()).as("item 2 (images), item 4 (both), item 5 (refused)").isEqualTo(3);
         assertThat(toList(chunk.items())).containsExactly(0, 1, 2, 3, 4, 5);
@@ -51,17 +51,18 @@ class OutcomeChunkTest {
         chunk.skipped(Stage.CATALOG, RoaringBitmap.bitmapOf(1));
         chunk.skipped(Stage.IMAGES, RoaringBitmap.bitmapOf(0, 1));
 
-        assertThat(chunk.counts()).isEqualTo(new Counts(1, 1, 0, 2, 0, 0, 2));
+        assertThat(chunk.counts()).isEqualTo(new Counts(1, 1, 0, 2, 0, 0, 2, 3));
+        assertThat(chunk.counts().skipped()).as("catalog's skip of 1, images' skips of 0 and 1").isEqualTo(3);
         assertThat(chunk.verdict(Stage.IMAGES, 0)).isEqualTo(Verdict.SKIPPED);
     }
 
     @Test
     void countsAddAndSubtractFieldByField() {
-        Counts a = new Counts(1, 2, 3, 4, 5, 6, 7);
-        Counts b = new Counts(10, 20, 30, 40, 50, 60, 70);
+        Counts a = new Counts(1, 2, 3, 4, 5, 6, 7, 8);
+        Counts b = new Counts(10, 20, 30, 40, 50, 60, 70, 80);
 
-        assertThat(a.plus(b)).isEqualTo(new Counts(11, 22, 33, 44, 55, 66, 77));
-        assertThat(b.minus(a)).isEqualTo(new Counts(9, 18, 27, 36, 45, 54, 63));
+        assertThat(a.plus(b)).isEqualTo(new Counts(11, 22, 33, 44, 55, 66, 77, 88));
+        assertThat(b.minus(a)).isEqualTo(new Counts(9, 18, 27, 36, 45, 54, 63, 72));
         assertThat(a.plus(b).minus(b)).isEqualTo(a);
     }
 
@@ -79,7 +80,7 @@ class OutcomeChunkTest {
         assertThat(chunk.verdict(Stage.IMAGES, 5)).isEqualTo(Verdict.SUCCEEDED);
         assertThat(chunk.verdict(Stage.IMAGES, 6)).isEqualTo(Verdict.FAILED);
         assertThat(chunk.counts().minus(before)).as("5 moves from failed to succeeded; 7 is new")
-                .isEqualTo(new Counts(0, 0, 2, -1, 0, 2, -1));
+                .isEqualTo(new Counts(0, 0, 2, -1, 0, 2, -1, 0));
     }
 
     @Test
@@ -106,14 +107,14 @@ class OutcomeChunkTest {
         assertThat(chunk.verdict(Stage.CATALOG, 1)).isEqualTo(Verdict.SUCCEEDED);
         assertThat(chunk.verdict(Stage.CATALOG, 2)).isEqualTo(Verdict.FAILED);
         assertThat(chunk.verdict(Stage.CATALOG, 3)).isEqualTo(Verdict.SKIPPED);
-        assertThat(chunk.counts()).isEqualTo(new Counts(1, 3, 0, 0, 0, 0, 0));
+        assertThat(chunk.counts()).isEqualTo(new Counts(1, 3, 0, 0, 0, 0, 0, 2));
 
         // Success wins over failure over skip, whichever came first.
         assertThat(chunk.failed(Stage.CATALOG, 3)).isTrue();
         chunk.succeeded(Stage.CATALOG, RoaringBitmap.bitmapOf(4));
         assertThat(chunk.verdict(Stage.CATALOG, 3)).isEqualTo(Verdict.FAILED);
         assertThat(chunk.verdict(Stage.CATALOG, 4)).isEqualTo(Verdict.SUCCEEDED);
-        assertThat(chunk.counts()).as("still four items, none twice").isEqualTo(new Counts(2, 2, 0, 0, 0, 0, 0));
+        assertThat(chunk.counts()).as("still four items, none twice").isEqualTo(new Counts(2, 2, 0, 0, 0, 0, 0, 0));
     }
 
     @Test
@@ -143,7 +144,7 @@ class OutcomeChunkTest {
         successFirst.succeeded(Stage.IMAGES, RoaringBitmap.bitmapOf(9));
         successFirst.failed(Stage.IMAGES, 9);
 
-        assertThat(failureFirst.counts()).isEqualTo(successFirst.counts()).isEqualTo(new Counts(1, 0, 1, 0, 0, 1, 0));
+        assertThat(failureFirst.counts()).isEqualTo(successFirst.counts()).isEqualTo(new Counts(1, 0, 1, 0, 0, 1, 0, 0));
         assertThat(sets(failureFirst.toStored())).isEqualTo(sets(successFirst.toStored()));
         assertThat(successFirst.verdict(Stage.CATALOG, 9)).isEqualTo(Verdict.SUCCEEDED);
     }
@@ -156,7 +157,30 @@ class OutcomeChunkTest {
 
         assertThat(chunk.verdict(Stage.VALIDATION, 4)).isEqualTo(Verdict.FAILED);
         assertThat(chunk.verdict(Stage.CATALOG, 4)).isNull();
-        assertThat(chunk.counts()).as("a refused item is finished, failed").isEqualTo(new Counts(0, 0, 0, 0, 1, 0, 1));
+        assertThat(chunk.counts()).as("a refused item is finished, failed").isEqualTo(new Counts(0, 0, 0, 0, 1, 0, 1, 0));
+    }
+
+    /** Acceptance: a refusal is final; a stage's report of the same item neither counts it twice nor turns it into a success. */
+    @Test
+    void anItemRefusedAtValidationAndReportedSucceededByBothStagesCountsOnceAsFailed() {
+        chunk.failed(Stage.VALIDATION, 3);
+        chunk.succeeded(Stage.CATALOG, RoaringBitmap.bitmapOf(3));
+        chunk.succeeded(Stage.IMAGES, RoaringBitmap.bitmapOf(3));
+
+        Counts counts = chunk.counts();
+
+        assertThat(counts).isEqualTo(new Counts(1, 0, 1, 0, 1, 0, 1, 0));
+        assertThat(counts.succeeded() + counts.failed()).as("one item, finished once").isEqualTo(1);
+        assertThat(toList(chunk.items())).containsExactly(3);
+    }
+
+    @Test
+    void anItemRefusedAtValidationAndFailedByBothStagesIsFinishedOnce() {
+        chunk.failed(Stage.CATALOG, 3);
+        chunk.skipped(Stage.IMAGES, RoaringBitmap.bitmapOf(3));
+        chunk.failed(Stage.VALIDATION, 3);
+
+        assertThat(chunk.counts()).isEqualTo(new Counts(0, 1, 0, 1, 1, 0, 1, 1));
     }
 
     @Test

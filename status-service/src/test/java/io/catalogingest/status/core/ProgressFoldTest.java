@@ -210,6 +210,54 @@ class ProgressFoldTest {
                 .as("the first cancellation stands").isEqualTo(cancelled);
     }
 
+    /** The workers read a cancel before the fold does: the skips it causes may come first, and leave the upload queued. */
+    @Test
+    void skipsAloneLeaveTheUploadQueuedSoTheCancelThatCausedThemIsTaken() {
+        accepted(2);
+        assertThat(outcome(0, Stage.CATALOG, Result.SKIPPED)).isEmpty();
+        outcome(1, Stage.CATALOG, Result.SKIPPED);
+        assertThat(status()).isEqualTo(UploadStatus.IN_QUEUE);
+        assertThat(progress.getStartedAt()).isNull();
+        assertThat(List.of(progress.getCatalogFailed(), progress.getSkipped())).containsExactly(2, 2);
+
+        long cancelledAt = clock;
+        UploadFinished event = cancel().orElseThrow();
+
+        assertThat(event.getStatus()).isEqualTo("CANCELLED");
+        assertThat(event.getFinishedAt()).isEqualTo(Instant.ofEpochMilli(cancelledAt));
+        assertThat(outcome(0, Stage.IMAGES, Result.SKIPPED)).isEmpty();
+        assertThat(outcome(1, Stage.IMAGES, Result.SKIPPED)).as("announced once, never DONE").isEmpty();
+        assertThat(status()).isEqualTo(UploadStatus.CANCELLED);
+        assertThat(progress.getSkipped()).isEqualTo(4);
+    }
+
+    /**
+     * As above, when every skip the cancel caused reaches the fold before the cancel does (a small
+     * upload: the workers read the cancel from the database at once, the fold from its topic later).
+     */
+    @Test
+    void everySkipOfAnUploadAheadOfItsCancelStillLeavesTheCancelToFinishIt() {
+        accepted(1);
+        assertThat(outcome(0, Stage.CATALOG, Result.SKIPPED)).isEmpty();
+        assertThat(outcome(0, Stage.IMAGES, Result.SKIPPED)).as("skips alone finish nothing").isEmpty();
+        assertThat(status()).isEqualTo(UploadStatus.IN_QUEUE);
+
+        assertThat(cancel()).map(UploadFinished::getStatus).contains("CANCELLED");
+        assertThat(progress.getCompletedAt()).isNull();
+    }
+
+    /** A stage's real outcome, beside skips, does start the upload: a later cancel is refused. */
+    @Test
+    void anOutcomeThatIsNoSkipStartsTheUploadWhateverTheSkips() {
+        accepted(2);
+        outcome(0, Stage.CATALOG, Result.SKIPPED);
+        outcome(1, Stage.CATALOG, Result.FAILED);
+        assertThat(status()).isEqualTo(UploadStatus.IN_PROGRESS);
+
+        assertThat(cancel()).isEmpty();
+        assertThat(progress.getCancelRefusedAt()).isNotNull();
+    }
+
     @Test
     void aCancelAfterTheFirstOutcomeIsRefusedAndChangesNothingElse() {
         accepted(2);

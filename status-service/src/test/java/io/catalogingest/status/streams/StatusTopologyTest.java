@@ -65,9 +65,10 @@ import org.roaringbitmap.RoaringBitmap;
  * The status topology as deployed: wire-format Avro in on the five input topics, state in the
  * named stores under the keys the queries use, completion events out on the upload-events topic,
  * unreadable and unfoldable records out on the status dead-letter topic (with the handlers
- * production installs). Every time the fold sets is the driver's mock wall clock, moved by
- * {@link #at}. The arithmetic of one chunk is {@code OutcomeChunkTest}'s subject, the lifecycle
- * rules {@code ProgressFoldTest}'s.
+ * production installs). Every time the fold shows is the timestamp of the record that set it:
+ * records are piped with the timestamp {@link #at} last set, while the driver's mock wall clock,
+ * which only the retention reads, stays at {@code T0} unless a test moves it. The arithmetic of one
+ * chunk is {@code OutcomeChunkTest}'s subject, the lifecycle rules {@code ProgressFoldTest}'s.
  */
 class StatusTopologyTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
@@ -82,7 +83,10 @@ class StatusTopologyTest {
     private SchemaRegistry registry;
     private AvroSerializer<SpecificRecord> values;
     private TopologyTestDriver driver;
+    /** The timestamp of the records piped next. */
     private Instant clock = T0;
+    /** The driver's mock wall clock. */
+    private Instant wallClock = T0;
     private TestInputTopic<String, SpecificRecord> uploads;
     private TestInputTopic<String, SpecificRecord> splits;
     private TestInputTopic<String, SpecificRecord> outcomes;
@@ -145,7 +149,7 @@ class StatusTopologyTest {
     // ---------------------------------------------------------------- outcomes
 
     @Test
-    void outcomesMoveAnUploadThroughInProgressToDoneWithExactCountsPerStageAtTheFoldsOwnTime() {
+    void outcomesMoveAnUploadThroughInProgressToDoneWithExactCountsPerStageAtTheirRecordsTimes() {
         accept("u1", "m1", 2, 0);
 
         at(1);
@@ -253,7 +257,7 @@ class StatusTopologyTest {
             accept(uploadId, "m1", 4, 0);
             for (int r : orders.get(o)) {
                 ItemOutcomes record = ItemOutcomes.newBuilder(records.get(r)).setUploadId(uploadId).build();
-                outcomes.pipeInput(uploadId, record);
+                pipe(outcomes, uploadId, record);
             }
 
             UploadProgress p = progress(uploadId);
@@ -383,6 +387,47 @@ class StatusTopologyTest {
                 .containsExactly(tuple("VALIDATION", "FAILED", "MISSING_SKU", null));
     }
 
+    // ---------------------------------------------------------------- times
+
+    /**
+     * Acceptance: every time the fold shows is the timestamp of the record that set it, so two folds
+     * of the same records (a restore from the changelog, a standby, another deployment) agree, however
+     * far apart their wall clocks. Only the retention, never shown, follows each fold's own clock.
+     */
+    @Test
+    void twoFoldsOfTheSameRecordsAgreeOnEveryTimeWhateverTheirWallClocks() {
+        List<Timed> records = List.of(
+                timed(1, Topics.UPLOADS, new UploadAccepted("done", "m1", 2, 0, T0, null)),
+                timed(1, Topics.UPLOADS, new UploadAccepted("cancelled", "m1", 2, 0, T0, null)),
+                timed(1, Topics.UPLOADS, new UploadAccepted("open", "m1", 2, 0, T0, null)),
+                timed(2, Topics.OUTCOMES, succeeded("done", Stage.CATALOG, 0, 1)),
+                timed(3, Topics.CANCELLATIONS, new UploadCancelled("done", "m1", T0)), // refused: it has started
+                timed(4, Topics.CANCELLATIONS, new UploadCancelled("cancelled", "m1", T0)),
+                timed(5, Topics.OUTCOMES, succeeded("done", Stage.IMAGES, 0)),
+                timed(6, Topics.OUTCOMES, failed("open", Stage.CATALOG, 1, "INVALID_PRICE")),
+                timed(7, Topics.OUTCOMES, failed("done", Stage.IMAGES, 1, "IMAGE_NOT_FOUND")),
+                timed(8, Topics.OUTCOMES, succeeded("ghost", Stage.CATALOG, 0)));
+
+        Fold here = fold(stateDir.resolve("here"), T0, Duration.ZERO, records);
+        Fold elsewhere = fold(stateDir.resolve("elsewhere"), T0.plus(Duration.ofDays(3)), Duration.ofMinutes(7), records);
+
+        assertThat(here.progress()).containsOnlyKeys("done", "cancelled", "open", "ghost");
+        assertThat(withoutExpiry(elsewhere.progress())).isEqualTo(withoutExpiry(here.progress()));
+        UploadProgress done = here.progress().get("done");
+        assertThat(List.of(done.getStartedAt(), done.getCancelRefusedAt(), done.getCompletedAt()))
+                .containsExactly(T0.plusSeconds(2), T0.plusSeconds(3), T0.plusSeconds(7));
+        assertThat(here.progress().get("cancelled").getCancelledAt()).isEqualTo(T0.plusSeconds(4));
+        assertThat(here.progress().get("open").getStartedAt()).isEqualTo(T0.plusSeconds(6));
+        assertThat(elsewhere.events()).isEqualTo(here.events());
+        assertThat(here.events()).extracting(kv -> kv.value.getEventId(), kv -> kv.value.getFinishedAt())
+                .containsExactly(tuple("cancelled:cancelled", T0.plusSeconds(4)), tuple("done:done", T0.plusSeconds(7)));
+
+        // The retention is the fold's own: kept for KEEP after it finished by its wall clock.
+        assertThat(here.progress().get("done").getExpiresAt()).isEqualTo(T0.plus(KEEP));
+        assertThat(elsewhere.progress().get("done").getExpiresAt())
+                .isEqualTo(T0.plus(Duration.ofDays(3)).plus(Duration.ofMinutes(7).multipliedBy(9)).plus(KEEP)); // the ninth record finished it
+    }
+
     // ---------------------------------------------------------------- cancellation
 
     /** Acceptance: a cancel that reaches the fold while the upload is IN_QUEUE cancels it, announced once. */
@@ -393,13 +438,13 @@ class StatusTopologyTest {
 
         at(30);
         UploadCancelled cancel = new UploadCancelled("u1", "m1", T0.plusSeconds(29));
-        cancellations.pipeInput("u1", cancel);
+        pipe(cancellations, "u1", cancel);
         at(31);
-        cancellations.pipeInput("u1", cancel);
+        pipe(cancellations, "u1", cancel);
 
         UploadProgress p = progress("u1");
         assertThat(UploadStatus.of(p)).isEqualTo(UploadStatus.CANCELLED);
-        assertThat(p.getCancelledAt()).as("the fold's time, the first cancel's").isEqualTo(T0.plusSeconds(30));
+        assertThat(p.getCancelledAt()).as("the first cancel record's time, not what it says").isEqualTo(T0.plusSeconds(30));
         assertThat(p.getCancelRefusedAt()).isNull();
         assertThat(UploadStatus.of(progress("u2"))).as("keyed by upload").isEqualTo(UploadStatus.IN_QUEUE);
 
@@ -412,6 +457,41 @@ class StatusTopologyTest {
                 kv -> kv.value.getFinishedAt()).containsExactly(tuple("u1", "u1:cancelled", "CANCELLED", T0.plusSeconds(30)));
     }
 
+    /**
+     * Acceptance: the workers learn of a cancel (from the database) before the fold does (from the
+     * cancellations topic), so the skips it causes can reach the fold first. Skips alone do not
+     * start an upload: the cancel is still taken, and announced once; the upload is never DONE.
+     */
+    @Test
+    void aCancelThatReachesTheFoldAfterTheSkipsItCausedStillCancelsTheUpload() {
+        accept("u1", "m1", 2, 0);
+
+        at(1);
+        report(batch("u1", Stage.CATALOG).skipped(0).skipped(1).records().get(0));
+        UploadProgress skipped = progress("u1");
+        assertThat(UploadStatus.of(skipped)).as("skips alone do not start it").isEqualTo(UploadStatus.IN_QUEUE);
+        assertThat(skipped.getStartedAt()).isNull();
+        assertThat(List.of(skipped.getCatalogFailed(), skipped.getSkipped())).containsExactly(2, 2);
+
+        at(2);
+        pipe(cancellations, "u1", new UploadCancelled("u1", "m1", T0.plusSeconds(1)));
+        assertThat(UploadStatus.of(progress("u1"))).isEqualTo(UploadStatus.CANCELLED);
+
+        at(3);
+        report(batch("u1", Stage.IMAGES).skipped(0).skipped(1).records().get(0));
+
+        UploadProgress p = progress("u1");
+        assertThat(UploadStatus.of(p)).isEqualTo(UploadStatus.CANCELLED);
+        assertThat(p.getCancelledAt()).isEqualTo(T0.plusSeconds(2));
+        assertThat(p.getCancelRefusedAt()).isNull();
+        assertThat(p.getStartedAt()).isNull();
+        assertThat(p.getCompletedAt()).isNull();
+        assertThat(List.of(p.getCatalogFailed(), p.getImagesFailed(), p.getSkipped(), p.getSucceeded(), p.getFailed()))
+                .containsExactly(2, 2, 4, 0, 2);
+        assertThat(events.readValuesToList()).extracting(UploadFinished::getEventId, UploadFinished::getStatus,
+                UploadFinished::getFinishedAt).containsExactly(tuple("u1:cancelled", "CANCELLED", T0.plusSeconds(2)));
+    }
+
     /** Acceptance: once an outcome reached the fold, a cancel is refused and the upload runs to DONE. */
     @Test
     void aCancelAfterTheFirstOutcomeIsRefusedAndTheUploadFinishesDone() {
@@ -420,7 +500,7 @@ class StatusTopologyTest {
         report(succeeded("u1", Stage.CATALOG, 0));
 
         at(2);
-        cancellations.pipeInput("u1", new UploadCancelled("u1", "m1", T0.plusSeconds(2)));
+        pipe(cancellations, "u1", new UploadCancelled("u1", "m1", T0.plusSeconds(2)));
 
         UploadProgress refused = progress("u1");
         assertThat(refused.getCancelRefusedAt()).isEqualTo(T0.plusSeconds(2));
@@ -452,8 +532,8 @@ class StatusTopologyTest {
         assertThat(events.readValuesToList()).extracting(UploadFinished::getEventId).containsExactly("u1:done");
 
         at(5);
-        cancellations.pipeInput("u1", new UploadCancelled("u1", "m1", T0.plusSeconds(5)));
-        splits.pipeInput("u1", new UploadSplit("u1", "m1", 1, 0, true, T0.plusSeconds(5)));
+        pipe(cancellations, "u1", new UploadCancelled("u1", "m1", T0.plusSeconds(5)));
+        pipe(splits, "u1", new UploadSplit("u1", "m1", 1, 0, true, T0.plusSeconds(5)));
 
         UploadProgress p = progress("u1");
         assertThat(UploadStatus.of(p)).isEqualTo(UploadStatus.DONE);
@@ -540,7 +620,7 @@ class StatusTopologyTest {
         accept("u1", "m1", STAGED, 0);
 
         split("u1", 0, true);
-        cancellations.pipeInput("u1", new UploadCancelled("u1", "m1", T0.plusSeconds(2)));
+        pipe(cancellations, "u1", new UploadCancelled("u1", "m1", T0.plusSeconds(2)));
 
         assertThat(UploadStatus.of(progress("u1"))).isEqualTo(UploadStatus.CANCELLED);
         assertThat(events.readValuesToList()).extracting(UploadFinished::getEventId).containsExactly("u1:cancelled");
@@ -548,37 +628,48 @@ class StatusTopologyTest {
 
     // ---------------------------------------------------------------- retention
 
-    /** Acceptance: a finished upload's state leaves every store once its retention has passed; an unfinished one stays. */
+    /**
+     * Acceptance: a finished upload's state leaves every store once its retention has passed by the
+     * fold's wall clock, whatever the timestamps of its records; an unfinished one of the same age stays.
+     */
     @Test
     void aFinishedUploadsStateIsRemovedFromEveryStoreOnceItsRetentionHasPassed() {
         accept("done", "m1", 2, 0);
         accept("open", "m1", 2, 0);
+        report(succeeded("open", Stage.CATALOG, 0), failed("open", Stage.CATALOG, 1, "INVALID_PRICE"));
+        // It finishes an hour later by the fold's clock, its records timestamped T0 all the same.
+        wallClockPasses(Duration.ofHours(1));
         report(succeeded("done", Stage.CATALOG, 0, 1), succeeded("done", Stage.IMAGES, 0),
                 failed("done", Stage.IMAGES, 1, "IMAGE_NOT_FOUND"));
-        report(succeeded("open", Stage.CATALOG, 0), failed("open", Stage.CATALOG, 1, "INVALID_PRICE"));
         assertThat(UploadStatus.of(progress("done"))).isEqualTo(UploadStatus.DONE);
         assertThat(UploadStatus.of(progress("open"))).isEqualTo(UploadStatus.IN_PROGRESS);
+        assertThat(progress("done").getCompletedAt()).as("the records' time").isEqualTo(T0);
+        assertThat(progress("done").getExpiresAt()).as("the fold's clock").isEqualTo(wallClock.plus(KEEP));
+        assertThat(progress("open").getExpiresAt()).isEqualTo(T0.plus(KEEP).plus(Topics.DEAD_LETTER_RETENTION));
         assertThat(stateOf("done")).containsOnlyKeys(StatusTopology.PROGRESS_STORE, StatusTopology.CHUNKS_STORE,
                 StatusTopology.FAILURES_STORE, StatusTopology.MERCHANT_UPLOADS_STORE, StatusTopology.EXPIRY_STORE);
+        assertThat(stateOf("done").get(StatusTopology.EXPIRY_STORE)).as("one expiry entry per upload").hasSize(1);
 
-        driver.advanceWallClockTime(KEEP.minus(CHECK_EVERY));
+        wallClockPasses(KEEP.minus(CHECK_EVERY));
         assertThat(stateOf("done")).as("kept until its retention has passed").hasSize(5);
 
-        driver.advanceWallClockTime(CHECK_EVERY.multipliedBy(2));
+        wallClockPasses(CHECK_EVERY.multipliedBy(2));
 
         assertThat(stateOf("done")).as("nothing of the finished upload is left").isEmpty();
         assertThat(driver.getKeyValueStore(StatusTopology.PROGRESS_STORE).get("done")).isNull();
-        assertThat(stateOf("open")).as("the unfinished upload of the same age is kept").containsKeys(StatusTopology.PROGRESS_STORE,
-                StatusTopology.CHUNKS_STORE, StatusTopology.FAILURES_STORE, StatusTopology.MERCHANT_UPLOADS_STORE);
+        assertThat(stateOf("open")).as("the unfinished upload of the same age is kept").containsOnlyKeys(
+                StatusTopology.PROGRESS_STORE, StatusTopology.CHUNKS_STORE, StatusTopology.FAILURES_STORE,
+                StatusTopology.MERCHANT_UPLOADS_STORE, StatusTopology.EXPIRY_STORE);
         assertThat(uploadsOf("m1")).containsExactly("open");
         assertThat(progress("open").getCatalogSucceeded()).isEqualTo(1);
 
         // Once it finishes, its own retention starts.
         report(succeeded("open", Stage.IMAGES, 0, 1));
         assertThat(UploadStatus.of(progress("open"))).isEqualTo(UploadStatus.DONE);
-        driver.advanceWallClockTime(KEEP.minus(CHECK_EVERY));
+        assertThat(progress("open").getExpiresAt()).isEqualTo(wallClock.plus(KEEP));
+        wallClockPasses(KEEP.minus(CHECK_EVERY));
         assertThat(stateOf("open")).containsKey(StatusTopology.PROGRESS_STORE);
-        driver.advanceWallClockTime(CHECK_EVERY.multipliedBy(2));
+        wallClockPasses(CHECK_EVERY.multipliedBy(2));
         assertThat(stateOf("open")).isEmpty();
         assertThat(uploadsOf("m1")).isEmpty();
     }
@@ -586,12 +677,38 @@ class StatusTopologyTest {
     @Test
     void aCancelledUploadsStateIsRemovedOnceItsRetentionHasPassed() {
         accept("u1", "m1", 2, 0);
-        cancellations.pipeInput("u1", new UploadCancelled("u1", "m1", T0));
+        pipe(cancellations, "u1", new UploadCancelled("u1", "m1", T0));
         assertThat(UploadStatus.of(progress("u1"))).isEqualTo(UploadStatus.CANCELLED);
 
-        driver.advanceWallClockTime(KEEP.plus(CHECK_EVERY));
+        wallClockPasses(KEEP.plus(CHECK_EVERY));
 
         assertThat(stateOf("u1")).isEmpty();
+    }
+
+    /**
+     * Acceptance: an accepted upload that never finishes (an item lost for good) is kept while a
+     * replay of its dead letters could still finish it, then for the retention, then removed.
+     */
+    @Test
+    void anAcceptedUploadThatNeverFinishesIsRemovedOnceItsDeadLettersAndTheRetentionHavePassed() {
+        accept("stuck", "m1", 2, 0);
+        report(succeeded("stuck", Stage.CATALOG, 0, 1), failed("stuck", Stage.IMAGES, 1, "IMAGE_NOT_FOUND"));
+        assertThat(UploadStatus.of(progress("stuck"))).isEqualTo(UploadStatus.IN_PROGRESS);
+        Duration bound = KEEP.plus(Topics.DEAD_LETTER_RETENTION);
+        assertThat(progress("stuck").getExpiresAt()).isEqualTo(T0.plus(bound));
+
+        wallClockPasses(KEEP.plus(CHECK_EVERY));
+        assertThat(stateOf("stuck")).as("long past a finished upload's retention").hasSize(5);
+        wallClockPasses(bound.minus(KEEP).minus(CHECK_EVERY.multipliedBy(2)));
+        assertThat(stateOf("stuck")).as("its dead letters could still finish it").containsOnlyKeys(
+                StatusTopology.PROGRESS_STORE, StatusTopology.CHUNKS_STORE, StatusTopology.FAILURES_STORE,
+                StatusTopology.MERCHANT_UPLOADS_STORE, StatusTopology.EXPIRY_STORE);
+        assertThat(uploadsOf("m1")).containsExactly("stuck");
+
+        wallClockPasses(CHECK_EVERY.multipliedBy(2));
+
+        assertThat(stateOf("stuck")).isEmpty();
+        assertThat(uploadsOf("m1")).isEmpty();
     }
 
     @Test
@@ -600,11 +717,62 @@ class StatusTopologyTest {
         accept("kept", "m1", 1, 0);
         assertThat(stateOf("ghost")).containsKeys(StatusTopology.PROGRESS_STORE, StatusTopology.CHUNKS_STORE,
                 StatusTopology.FAILURES_STORE);
+        assertThat(progress("ghost").getExpiresAt()).isEqualTo(T0.plus(KEEP));
 
-        driver.advanceWallClockTime(KEEP.plus(CHECK_EVERY));
+        wallClockPasses(KEEP.plus(CHECK_EVERY));
 
         assertThat(stateOf("ghost")).isEmpty();
         assertThat(stateOf("kept")).containsKey(StatusTopology.PROGRESS_STORE);
+    }
+
+    /** Outcomes ahead of their upload record: once it arrives, the upload is kept as any accepted upload. */
+    @Test
+    void outcomesWhoseUploadIsAcceptedLaterAreKeptAsAnAcceptedUpload() {
+        report(succeeded("late", Stage.CATALOG, 0));
+        wallClockPasses(Duration.ofDays(1));
+        accept("late", "m1", 2, 0);
+        Instant acceptedByTheFold = wallClock;
+        assertThat(progress("late").getExpiresAt()).isEqualTo(acceptedByTheFold.plus(KEEP).plus(Topics.DEAD_LETTER_RETENTION));
+
+        wallClockPasses(KEEP);
+        assertThat(stateOf("late")).as("its first expiry entry came due and moved").containsOnlyKeys(StatusTopology.PROGRESS_STORE,
+                StatusTopology.CHUNKS_STORE, StatusTopology.MERCHANT_UPLOADS_STORE, StatusTopology.EXPIRY_STORE);
+        assertThat(stateOf("late").get(StatusTopology.EXPIRY_STORE)).hasSize(1);
+
+        wallClockPasses(Duration.between(wallClock, progress("late").getExpiresAt()).plus(CHECK_EVERY));
+
+        assertThat(stateOf("late")).isEmpty();
+    }
+
+    /**
+     * State stored by the version before expiresAt (none set; expiry entries due {@code keep} after
+     * the upload appeared and after it finished) is expired as that version would have: a finished
+     * upload once its retention has passed, an unfinished one kept.
+     */
+    @Test
+    void stateStoredBeforeExpiresAtExistedIsExpiredAsItsVersionWould() {
+        accept("finished", "m1", 1, 0);
+        report(succeeded("finished", Stage.CATALOG, 0), succeeded("finished", Stage.IMAGES, 0));
+        accept("open", "m1", 2, 0);
+        report(succeeded("open", Stage.CATALOG, 0));
+        asStoredByThePreviousVersion("finished");
+        asStoredByThePreviousVersion("open");
+
+        wallClockPasses(KEEP.plus(CHECK_EVERY));
+
+        assertThat(stateOf("finished")).isEmpty();
+        assertThat(stateOf("open")).as("unfinished: kept").containsKeys(StatusTopology.PROGRESS_STORE, StatusTopology.CHUNKS_STORE,
+                StatusTopology.MERCHANT_UPLOADS_STORE, StatusTopology.EXPIRY_STORE);
+        assertThat(uploadsOf("m1")).containsExactly("open");
+    }
+
+    /** The upload's progress without expiresAt and its expiry entries as the previous version wrote them. */
+    private void asStoredByThePreviousVersion(String uploadId) {
+        KeyValueStore<String, UploadProgress> progressStore = driver.getKeyValueStore(StatusTopology.PROGRESS_STORE);
+        progressStore.put(uploadId, UploadProgress.newBuilder(progress(uploadId)).setExpiresAt(null).build());
+        KeyValueStore<String, String> expiry = driver.getKeyValueStore(StatusTopology.EXPIRY_STORE);
+        stateOf(uploadId).getOrDefault(StatusTopology.EXPIRY_STORE, List.of()).forEach(expiry::delete);
+        expiry.put(StoreKeys.expiry(wallClock.plus(KEEP).toEpochMilli(), uploadId), uploadId);
     }
 
     // ---------------------------------------------------------------- poison records
@@ -617,7 +785,8 @@ class StatusTopologyTest {
     @ParameterizedTest
     @ValueSource(strings = {Topics.UPLOADS, Topics.UPLOAD_SPLITS, Topics.OUTCOMES, Topics.RESULTS, Topics.CANCELLATIONS})
     void poisonRecordsAreDeadLetteredWithTheirOriginAndTheNextRecordIsFolded(String topic) {
-        TestInputTopic<String, byte[]> raw = driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
+        TestInputTopic<String, byte[]> raw = driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer(), T0,
+                Duration.ZERO);
         record Poison(String kind, String key, byte[] value, String code) {}
         List<Poison> poisons = List.of(
                 new Poison("bytes without the magic byte", "p0", "{\"uploadId\":\"p0\"}".getBytes(StandardCharsets.UTF_8),
@@ -718,7 +887,7 @@ class StatusTopologyTest {
         assertThat(records).hasSize(400);
         Collections.shuffle(records, random);
 
-        records.forEach(record -> outcomes.pipeInput("big", record));
+        records.forEach(record -> pipe(outcomes, "big", record));
 
         UploadProgress p = progress("big");
         assertThat(UploadStatus.of(p)).isEqualTo(UploadStatus.DONE);
@@ -750,35 +919,96 @@ class StatusTopologyTest {
         assertThat(size).isLessThan(1024L * 1024);
     }
 
+    // ---------------------------------------------------------------- another fold of the same records
+
+    /** A record for {@link #fold}: keyed by its upload id, with its timestamp. */
+    private record Timed(String topic, String uploadId, SpecificRecord value, Instant timestamp) {}
+
+    private static Timed timed(int secondsAfterT0, String topic, SpecificRecord value) {
+        String uploadId = value instanceof ItemOutcomes o ? o.getUploadId() : String.valueOf(value.get(0));
+        return new Timed(topic, uploadId, value, T0.plusSeconds(secondsAfterT0));
+    }
+
+    /** What a fold holds and announced. */
+    private record Fold(Map<String, UploadProgress> progress, List<KeyValue<String, UploadFinished>> events) {}
+
+    /**
+     * The records through a fold of its own (its own state, the same registry), whose wall clock
+     * starts at {@code wallClock} and moves on by {@code step} before each record.
+     */
+    private Fold fold(Path dir, Instant wallClock, Duration step, List<Timed> records) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "status-service");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        props.putAll(FoldDeadLetters.streamsConfig());
+        try (TopologyTestDriver other = new TopologyTestDriver(
+                StatusTopology.build(registry, new StatusTopology.Retention(KEEP, CHECK_EVERY)), props, wallClock)) {
+            Map<String, TestInputTopic<String, SpecificRecord>> topics = new LinkedHashMap<>();
+            for (Timed r : records) {
+                other.advanceWallClockTime(step);
+                topics.computeIfAbsent(r.topic(), t -> other.createInputTopic(t, new StringSerializer(), values))
+                        .pipeInput(r.uploadId(), r.value(), r.timestamp());
+            }
+            Map<String, UploadProgress> progress = new LinkedHashMap<>();
+            KeyValueStore<String, UploadProgress> store = other.getKeyValueStore(StatusTopology.PROGRESS_STORE);
+            try (KeyValueIterator<String, UploadProgress> it = store.all()) {
+                it.forEachRemaining(kv -> progress.put(kv.key, kv.value));
+            }
+            List<KeyValue<String, UploadFinished>> announced = other.createOutputTopic(Topics.UPLOAD_EVENTS, new StringDeserializer(),
+                    AvroSerdes.of(registry, UploadFinished.class).deserializer()).readKeyValuesToList();
+            return new Fold(progress, announced);
+        }
+    }
+
+    /** The progress as shown: all but the fold's own retention. */
+    private static Map<String, UploadProgress> withoutExpiry(Map<String, UploadProgress> progress) {
+        Map<String, UploadProgress> shown = new LinkedHashMap<>();
+        progress.forEach((id, p) -> shown.put(id, UploadProgress.newBuilder(p).setExpiresAt(null).build()));
+        return shown;
+    }
+
     // ---------------------------------------------------------------- records in
 
     private void accept(String uploadId, String merchantId, Integer itemCount, int minutesAfterT0) {
-        uploads.pipeInput(uploadId, new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null));
+        pipe(uploads, uploadId, new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null));
     }
 
     /** The splitter's record, keyed by upload id. */
     private void split(String uploadId, int itemCount, boolean cancelled) {
-        splits.pipeInput(uploadId, new UploadSplit(uploadId, "m1", itemCount, 0, cancelled, T0));
+        pipe(splits, uploadId, new UploadSplit(uploadId, "m1", itemCount, 0, cancelled, T0));
     }
 
     /** Outcomes, keyed by upload id as the workers write them, on the topic of their contract. */
     private void report(SpecificRecord... records) {
         for (SpecificRecord r : records) {
             if (r instanceof ItemOutcomes o) {
-                outcomes.pipeInput(o.getUploadId(), o);
+                pipe(outcomes, o.getUploadId(), o);
             } else {
                 ItemProcessed p = (ItemProcessed) r;
-                results.pipeInput(p.getUploadId(), p);
+                pipe(results, p.getUploadId(), p);
             }
         }
     }
 
-    /** Moves the fold's wall clock to {@code secondsAfterT0}. */
+    /**
+     * Timestamps the records piped from now on with {@code T0 + secondsAfterT0}, as their producers
+     * would; the fold's wall clock does not move.
+     */
     private void at(int secondsAfterT0) {
         Instant target = T0.plusSeconds(secondsAfterT0);
         assertThat(target).isAfterOrEqualTo(clock);
-        driver.advanceWallClockTime(Duration.between(clock, target));
         clock = target;
+    }
+
+    /** Moves the fold's wall clock (only the retention reads it) by {@code duration}. */
+    private void wallClockPasses(Duration duration) {
+        driver.advanceWallClockTime(duration);
+        wallClock = wallClock.plus(duration);
+    }
+
+    /** One record in, with the record timestamp {@link #at} set. */
+    private void pipe(TestInputTopic<String, SpecificRecord> topic, String key, SpecificRecord value) {
+        topic.pipeInput(key, value, clock);
     }
 
     private static OutcomeBatch batch(String uploadId, Stage stage) {

@@ -10,6 +10,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,15 +27,21 @@ import io.catalogingest.schemas.serde.AvroSerializer;
 import io.catalogingest.status.db.WebhookDao;
 import io.catalogingest.status.health.WebhookOutboxHealthCheck;
 import io.dropwizard.jackson.Jackson;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +56,7 @@ class WebhookOutboxTest {
     private static KafkaProducer<String, byte[]> producer;
 
     private final MetricRegistry metrics = new MetricRegistry();
+    private final String groupId = "webhook-outbox-test-" + UUID.randomUUID();
     private WebhookOutbox outbox;
 
     @BeforeAll
@@ -63,6 +73,22 @@ class WebhookOutboxTest {
     @AfterAll
     static void closeProducer() {
         producer.close();
+    }
+
+    /**
+     * The topic is shared by every test of the JVM: the test's consumer group starts past what other
+     * tests produced, so that each test counts only its own records.
+     */
+    @BeforeEach
+    void startTheGroupAtTheEndOfTheTopic() {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumer(groupId, groupId + "-setup"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.UPLOAD_EVENTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            consumer.endOffsets(partitions).forEach((tp, end) -> ends.put(tp, new OffsetAndMetadata(end)));
+            consumer.commitSync(ends);
+        }
     }
 
     @AfterEach
@@ -85,6 +111,23 @@ class WebhookOutboxTest {
         assertThat(metrics.counter(WebhookOutbox.UNREADABLE).getCount()).isEqualTo(2);
         assertThat(metrics.counter(WebhookOutbox.RESTARTS).getCount()).isZero();
         assertThat(metrics.meter(WebhookOutbox.ENQUEUED).getCount()).isPositive();
+    }
+
+    /**
+     * Acceptance: a record in the wire format with a schema id the registry does not know (it answers
+     * 404) can never be read: it is counted and skipped, not retried for ever, and the next event is queued.
+     */
+    @Test
+    void aRecordWithASchemaIdTheRegistryDoesNotKnowIsCountedAndSkippedAndTheNextEventIsQueued() throws Exception {
+        UploadFinished event = finished(merchantWithWebhook());
+        produce(event, new byte[] {0, 0, 0, 0x7f, 0x7f, 1}); // the magic byte, then schema id 32639, which nobody registered
+        produce(event, new AvroSerializer<UploadFinished>(kafka.registry()).serialize(Topics.UPLOAD_EVENTS, event));
+
+        start(jdbi.onDemand(WebhookDao.class));
+
+        await().atMost(AT_MOST).until(() -> queued(event));
+        assertThat(metrics.counter(WebhookOutbox.UNREADABLE).getCount()).isEqualTo(1);
+        assertThat(metrics.counter(WebhookOutbox.RESTARTS).getCount()).as("skipped, not retried").isZero();
     }
 
     @Test
@@ -112,7 +155,7 @@ class WebhookOutboxTest {
     }
 
     private void start(WebhookDao dao) {
-        outbox = new WebhookOutbox(kafka, "webhook-outbox-test-" + UUID.randomUUID(), dao, Jackson.newObjectMapper(), metrics);
+        outbox = new WebhookOutbox(kafka, groupId, dao, Jackson.newObjectMapper(), metrics);
         outbox.start();
     }
 

@@ -137,7 +137,7 @@ public final class ConcurrentStagePool extends ConsumerPool {
                 ProductSubmitted product;
                 try {
                     product = router.read(record);
-                } catch (RuntimeException unreadable) {
+                } catch (OutcomeRouter.UnreadableRecordException unreadable) {
                     acks.add(router.unreadable(record, unreadable));
                     product = null;
                 }

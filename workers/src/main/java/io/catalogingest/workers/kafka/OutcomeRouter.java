@@ -14,6 +14,7 @@ import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.AvroSerializer;
 import io.catalogingest.schemas.serde.SchemaRegistry;
+import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.RetryPolicy;
@@ -67,14 +68,32 @@ final class OutcomeRouter implements AutoCloseable {
         this.cancelled = metrics.meter(MetricRegistry.name(metricPrefix, "cancelled"));
     }
 
-    /** The record's product; throws for a value that cannot be read (route it with {@link #unreadable}). */
+    /** A value that cannot be read: not an outage of the registry, which is a dependency fault. */
+    static final class UnreadableRecordException extends RuntimeException {
+        UnreadableRecordException(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * The record's product; throws {@link UnreadableRecordException} for a value that cannot be read
+     * (route it with {@link #unreadable}), and the registry's own exception while it is unavailable.
+     */
     ProductSubmitted read(ConsumerRecord<String, byte[]> record) {
-        return products.deserialize(record.topic(), record.value());
+        try {
+            return products.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            if (SchemaRegistryClient.UnavailableException.in(e)) {
+                throw e;
+            }
+            throw new UnreadableRecordException(e);
+        }
     }
 
     /** A record that cannot even be reported per item (no upload id): straight to the dead-letter topic. */
     CompletableFuture<RecordMetadata> unreadable(ConsumerRecord<String, byte[]> record, RuntimeException cause) {
-        return deadLetter(record, new ItemFailure("UNREADABLE_RECORD", String.valueOf(cause.getMessage()), true, cause),
+        Throwable reason = cause instanceof UnreadableRecordException && cause.getCause() != null ? cause.getCause() : cause;
+        return deadLetter(record, new ItemFailure("UNREADABLE_RECORD", String.valueOf(reason.getMessage()), true, reason),
                 attemptOf(record));
     }
 

@@ -22,6 +22,7 @@ import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.UploadAccepted;
 import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import io.catalogingest.schemas.serde.AvroSerializer;
 import io.catalogingest.workers.core.UploadSplitter;
 import io.dropwizard.lifecycle.Managed;
@@ -171,6 +172,9 @@ public final class SplitterPool implements Managed, WorkerPool {
                 // A record without a value (a tombstone) is no upload either: retrying it would block the partition.
                 upload = Objects.requireNonNull(accepted.deserialize(record.topic(), record.value()), "record without a value");
             } catch (RuntimeException e) {
+                if (SchemaRegistryClient.UnavailableException.in(e)) {
+                    throw e; // a dependency fault: the record is read again after a pause
+                }
                 unreadable.mark();
                 LOG.error("unreadable record at {} offset {} skipped: {}", partition, record.offset(), e.toString());
                 commit(partition, new OffsetAndMetadata(record.offset() + 1), null);

@@ -102,7 +102,7 @@ public final class StagePool extends ConsumerPool {
                 try {
                     batch.add(router.read(r));
                     readable.add(r);
-                } catch (RuntimeException unreadable) {
+                } catch (OutcomeRouter.UnreadableRecordException unreadable) {
                     acks.add(router.unreadable(r, unreadable));
                 }
             }

@@ -28,11 +28,12 @@ class ConcurrentStagePoolTest {
     /** Acknowledging every send at once, unless a test wants to do it itself. */
     private MockKafka kafka = new MockKafka(true);
     private final ManualExecutor executor = new ManualExecutor();
+    private final MetricRegistry metrics = new MetricRegistry();
     private ConcurrentStagePool pool;
 
     private void start(RecordingStage stage) {
         pool = new ConcurrentStagePool(kafka, "images", "test", stage, 1, 100, 10, executor,
-                MockKafka.RETRIES, new MetricRegistry());
+                MockKafka.RETRIES, metrics);
         pool.start();
     }
 
@@ -79,6 +80,32 @@ class ConcurrentStagePoolTest {
         assertThat(kafka.producer.history()).extracting(ProducerRecord::topic).containsExactly(Topics.OUTCOMES);
         assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0);
         assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
+    }
+
+    /**
+     * Acceptance: a registry that cannot answer (unreachable, 5xx, 429) fails the record as a whole,
+     * like the object store would: it is not dead-lettered as unreadable but processed again, once
+     * the registry answers.
+     */
+    @Test
+    void aRecordTheRegistryCannotReadForNowIsProcessedAgainNotDeadLettered() throws InterruptedException {
+        kafka.poolRegistry.outage(1);
+        RecordingStage stage = new RecordingStage(Stage.IMAGES, 0);
+        kafka.deliverOnFirstPoll(kafka.products(1));
+        start(stage);
+
+        executor.runNext(); // the registry cannot answer
+        assertThat(kafka.poolRegistry.refused()).isEqualTo(1);
+        assertThat(stage.calls).as("nothing to process yet").isEmpty();
+        executor.runNext(); // dispatched again once the backoff has passed; the registry answers
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 1);
+
+        assertThat(stage.calls).containsExactly(List.of(MockKafka.product(0)));
+        assertThat(kafka.sentTo(Topics.deadLetter(Stage.IMAGES))).isEmpty();
+        assertThat(kafka.producer.history()).extracting(ProducerRecord::topic).containsExactly(Topics.OUTCOMES);
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0);
+        assertThat(metrics.meter("stage.images.dependency-faults").getCount()).isEqualTo(1);
+        assertThat(metrics.meter("stage.images.dead-lettered").getCount()).isZero();
     }
 
     @Test

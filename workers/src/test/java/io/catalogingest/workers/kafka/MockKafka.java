@@ -43,8 +43,9 @@ import org.awaitility.core.ConditionFactory;
 
 /**
  * A pool's Kafka clients as test doubles (one {@link MockConsumer}, a {@link MockProducer}, an
- * in-memory schema registry), and the records they carry in the Confluent wire format. As with a
- * broker, the offsets a producer transaction commits become the consumer group's committed offsets.
+ * in-memory schema registry that a test can make unavailable for a while), and the records they
+ * carry in the Confluent wire format. As with a broker, the offsets a producer transaction commits
+ * become the consumer group's committed offsets.
  */
 final class MockKafka implements KafkaClients {
     static final TopicPartition PRODUCTS_0 = new TopicPartition(Topics.PRODUCTS, 0);
@@ -54,6 +55,8 @@ final class MockKafka implements KafkaClients {
     static final RetryPolicy RETRIES = new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1));
 
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    /** The registry the pool is given: {@link #registry}, unless a test makes it unavailable for a while. */
+    final UnavailableRegistry poolRegistry = new UnavailableRegistry(registry);
     final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest") {
         @Override
         public ConsumerRecords<String, byte[]> poll(Duration timeout) {
@@ -126,7 +129,7 @@ final class MockKafka implements KafkaClients {
 
     @Override
     public SchemaRegistry registry() {
-        return registry;
+        return poolRegistry;
     }
 
     static ProductSubmitted product(int itemIndex) {

@@ -12,6 +12,8 @@ import static io.catalogingest.schemas.RecordHeaders.ORIGIN_TOPIC;
 import static io.catalogingest.schemas.RecordHeaders.REPLAY_COUNT;
 import static io.catalogingest.schemas.RecordHeaders.STAGE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -29,6 +31,7 @@ import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
+import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.RetryPolicy;
@@ -150,9 +153,12 @@ class OutcomeRouterTest {
     void anUnreadableRecordIsDeadLetteredAsItCame() {
         ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>(Topics.PRODUCTS, 4, 43, "m/sku-8",
                 "not avro".getBytes(StandardCharsets.UTF_8));
-        SerializationException cause = catchThrowableOfType(SerializationException.class, () -> router.read(garbage));
+        OutcomeRouter.UnreadableRecordException cause = catchThrowableOfType(OutcomeRouter.UnreadableRecordException.class,
+                () -> router.read(garbage));
         assertThat(cause).as("not in the wire format").isNotNull();
+        assertThat(cause).hasCauseInstanceOf(SerializationException.class);
 
+        // As the pools route it.
         router.unreadable(garbage, cause);
 
         ProducerRecord<String, byte[]> deadLetter = onlyRecordOn(DEAD_LETTER_TOPIC);
@@ -161,6 +167,31 @@ class OutcomeRouterTest {
         assertThat(deadLetter.value()).isEqualTo(garbage.value());
         assertThat(MockKafka.headers(deadLetter)).containsEntry(ERROR_CODE, "UNREADABLE_RECORD")
                 .containsEntry(ERROR_CLASS, SerializationException.class.getName()).containsEntry(ORIGIN_OFFSET, "43");
+    }
+
+    /** The registry's verdict that it knows no such schema (404) is one on the record: unreadable. */
+    @Test
+    void aRecordWithASchemaIdTheRegistryDoesNotKnowIsUnreadable() {
+        ConsumerRecord<String, byte[]> unknownSchema = new ConsumerRecord<>(Topics.PRODUCTS, 4, 44, "m/sku-9",
+                new byte[] {0, 0, 0, 0x7f, 0x7f, 1});
+
+        assertThatThrownBy(() -> router.read(unknownSchema)).isInstanceOf(OutcomeRouter.UnreadableRecordException.class)
+                .satisfies(e -> assertThat(SchemaRegistryClient.UnavailableException.in(e)).isFalse());
+    }
+
+    /** A registry that cannot answer now says nothing of the record: its exception goes to the pool as it is, unwrapped. */
+    @Test
+    void aRegistryOutageIsNoVerdictOnTheRecordAndTheRecordReadsOnceItAnswers() {
+        kafka.poolRegistry.outage(1);
+        try (OutcomeRouter reading = new OutcomeRouter(kafka.producer, kafka.poolRegistry, Stage.IMAGES, RETRIES,
+                new MetricRegistry(), "stage.outage")) {
+            Throwable outage = catchThrowable(() -> reading.read(delivered));
+
+            assertThat(outage).isNotInstanceOf(OutcomeRouter.UnreadableRecordException.class);
+            assertThat(SchemaRegistryClient.UnavailableException.in(outage)).isTrue();
+            assertThat(reading.read(delivered)).isEqualTo(product);
+        }
+        assertThat(kafka.producer.history()).isEmpty();
     }
 
     @Test

@@ -67,6 +67,7 @@ class SplitterPoolTest {
     private final BlockingQueue<InputStream> objects = new LinkedBlockingQueue<>();
     private final AtomicInteger opened = new AtomicInteger();
     private Function<Set<String>, Set<String>> cancelledAmong = ids -> Set.of();
+    private final MetricRegistry metrics = new MetricRegistry();
     private SplitterPool pool;
 
     private void start(List<ConsumerRecord<String, byte[]>> uploads) {
@@ -78,7 +79,7 @@ class SplitterPoolTest {
         pool = new SplitterPool(kafka, "test", new UploadSplitter(UploadBodies.JSON, 100, 2), body -> {
             opened.incrementAndGet();
             return objects.remove();
-        }, cancelledAmong, 1, new MetricRegistry());
+        }, cancelledAmong, 1, metrics);
         pool.start();
     }
 
@@ -196,6 +197,32 @@ class SplitterPoolTest {
         List<Tx> transactions = committed();
         assertThat(transactions.get(0)).isEqualTo(new Tx(List.of(), past(OFFSET)));
         assertThat(transactions.get(transactions.size() - 1).records()).last().isEqualTo("split of 5 items, 1 refused");
+    }
+
+    /**
+     * Acceptance: an upload record the registry cannot read for now (unreachable, 5xx, 429) is not
+     * unreadable: nothing is committed past it, and it is read again and split once the registry answers.
+     */
+    @Test
+    void anUploadTheRegistryCannotReadForNowIsReadAgainAndSplitNotSkipped() {
+        kafka.poolRegistry.outage(1);
+        objects.add(new ByteArrayInputStream(FIVE_ITEMS));
+        List<ConsumerRecord<String, byte[]>> uploads = List.of(upload(OFFSET, staged(UPLOAD_ID)));
+        kafka.deliverOnFirstPoll(UPLOADS_0, uploads);
+        kafka.deliverAgainAtNextPoll(UPLOADS_0, uploads);
+        startPool();
+
+        awaitCommitted(OFFSET + 1);
+
+        assertThat(kafka.poolRegistry.refused()).as("the first read met the outage").isEqualTo(1);
+        assertThat(committed()).as("no transaction skipped it").containsExactly(
+                new Tx(List.of("product 0", "product 1"), checkpoint(2)),
+                new Tx(List.of("product 2", "refused 3 PRICE_MISSING"), checkpoint(4)),
+                new Tx(List.of("product 4", "split of 5 items, 1 refused"), past(OFFSET)));
+        assertThat(aborted()).isEmpty();
+        assertThat(opened).hasValue(1);
+        assertThat(metrics.meter("stage.upload-splitter.unreadable").getCount()).isZero();
+        assertThat(metrics.meter("stage.upload-splitter.dependency-faults").getCount()).isEqualTo(1);
     }
 
     @Test

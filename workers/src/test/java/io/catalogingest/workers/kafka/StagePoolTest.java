@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 class StagePoolTest {
     private static final List<ProductSubmitted> ITEMS_0_TO_2 = List.of(MockKafka.product(0), MockKafka.product(1), MockKafka.product(2));
 
+    private final MetricRegistry metrics = new MetricRegistry();
     private StagePool pool;
 
     private void start(MockKafka kafka, RecordingStage stage) {
         pool = new StagePool(kafka, "catalog", "test", stage, 1, 100,
-                MockKafka.RETRIES, new MetricRegistry());
+                MockKafka.RETRIES, metrics);
         pool.start();
     }
 
@@ -79,5 +80,32 @@ class StagePoolTest {
         assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0, 1, 2);
         assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
         assertThat(kafka.skipped(MockKafka.UPLOAD_ID)).isEmpty();
+    }
+
+    /**
+     * Acceptance: a registry that cannot answer (unreachable, 5xx, 429) fails the batch as a whole,
+     * like the database would: no record is dead-lettered as unreadable, and the batch is taken again
+     * from the same offsets and processed once the registry answers.
+     */
+    @Test
+    void aBatchTheRegistryCannotReadForNowIsTakenAgainNotDeadLettered() {
+        MockKafka kafka = new MockKafka(true);
+        kafka.poolRegistry.outage(1);
+        RecordingStage stage = new RecordingStage(Stage.CATALOG, 0);
+        List<ConsumerRecord<String, byte[]>> records = kafka.products(3);
+        kafka.deliverOnFirstPoll(records);
+        kafka.deliverAgainAtNextPoll(PRODUCTS_0, records);
+        start(kafka, stage);
+
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 3);
+
+        assertThat(kafka.poolRegistry.refused()).as("the first read met the outage").isEqualTo(1);
+        assertThat(stage.calls).as("the whole batch, once, after the outage").containsExactly(ITEMS_0_TO_2);
+        assertThat(kafka.sentTo(Topics.deadLetter(Stage.CATALOG))).isEmpty();
+        assertThat(kafka.producer.history()).extracting(ProducerRecord::topic).containsOnly(Topics.OUTCOMES);
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0, 1, 2);
+        assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
+        assertThat(metrics.meter("stage.catalog.dependency-faults").getCount()).isEqualTo(1);
+        assertThat(metrics.meter("stage.catalog.dead-lettered").getCount()).isZero();
     }
 }
