@@ -22,7 +22,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.roaringbitmap.PeekableIntIterator;
 
-/** Answers reads from this instance's local stores; nothing else is asked on the way. */
+/**
+ * Answers reads from this instance's local stores; nothing else is asked on the way. A read about
+ * one upload asks only its partition's store, so a task still restoring answers "not ready", never
+ * "no such upload".
+ */
 public final class StatusStores implements StatusQueries {
     private final StatusStreams streams;
     private final StreamsOwnership ownership;
@@ -34,14 +38,16 @@ public final class StatusStores implements StatusQueries {
 
     @Override
     public Optional<UploadProgress> progress(String uploadId) {
-        ReadOnlyKeyValueStore<String, UploadProgress> store = streams.store(StatusTopology.PROGRESS_STORE, null);
+        ReadOnlyKeyValueStore<String, UploadProgress> store =
+                streams.store(StatusTopology.PROGRESS_STORE, ownership.partitionOf(uploadId));
         return read(() -> Optional.ofNullable(store.get(uploadId)));
     }
 
     @Override
     public void items(String uploadId, int fromIndex, BiPredicate<Integer, List<ItemView>> visitor) {
-        ReadOnlyKeyValueStore<String, ItemChunk> chunks = streams.store(StatusTopology.CHUNKS_STORE, null);
-        ReadOnlyKeyValueStore<String, StoredFailure> failures = streams.store(StatusTopology.FAILURES_STORE, null);
+        int partition = ownership.partitionOf(uploadId);
+        ReadOnlyKeyValueStore<String, ItemChunk> chunks = streams.store(StatusTopology.CHUNKS_STORE, partition);
+        ReadOnlyKeyValueStore<String, StoredFailure> failures = streams.store(StatusTopology.FAILURES_STORE, partition);
         read(() -> {
             visitItems(chunks, failures, uploadId, fromIndex, visitor);
             return null;

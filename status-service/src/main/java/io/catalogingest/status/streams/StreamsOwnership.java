@@ -22,17 +22,31 @@ public final class StreamsOwnership implements UploadOwnership {
 
     @Override
     public Owner ownerOf(String uploadId) {
-        KafkaStreams kafkaStreams = streams.kafkaStreams();
-        if (kafkaStreams.state() != KafkaStreams.State.RUNNING) {
-            return new Owner.Unknown();
-        }
-        KeyQueryMetadata metadata = kafkaStreams.queryMetadataForKey(StatusTopology.PROGRESS_STORE, uploadId,
-                Serdes.String().serializer());
-        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+        KeyQueryMetadata metadata = metadataOf(uploadId);
+        if (metadata == null) {
             return new Owner.Unknown();
         }
         HostInfo active = metadata.activeHost();
         return active.equals(streams.self()) ? new Owner.Local() : new Owner.Remote(baseUrl(active));
+    }
+
+    /** The partition, shared by every store, that holds the upload's state. */
+    int partitionOf(String uploadId) {
+        KeyQueryMetadata metadata = metadataOf(uploadId);
+        if (metadata == null) {
+            throw new StatusStreams.NotReadyException("the partition of upload " + uploadId + " is not known yet");
+        }
+        return metadata.partition();
+    }
+
+    private KeyQueryMetadata metadataOf(String uploadId) {
+        KafkaStreams kafkaStreams = streams.kafkaStreams();
+        if (kafkaStreams.state() != KafkaStreams.State.RUNNING) {
+            return null;
+        }
+        KeyQueryMetadata metadata = kafkaStreams.queryMetadataForKey(StatusTopology.PROGRESS_STORE, uploadId,
+                Serdes.String().serializer());
+        return metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) ? null : metadata;
     }
 
     @Override
