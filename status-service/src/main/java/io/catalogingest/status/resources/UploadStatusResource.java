@@ -142,12 +142,7 @@ public final class UploadStatusResource {
         if (outcome != null && !outcome.equals("FAILED") && !outcome.equals("SUCCEEDED")) {
             throw Problem.of(400, "INVALID_OUTCOME", "Invalid outcome", "outcome is FAILED or SUCCEEDED").asException();
         }
-        int from;
-        try {
-            from = Integer.parseInt(cursor);
-        } catch (NumberFormatException e) {
-            throw Problem.of(400, "INVALID_CURSOR", "Invalid cursor", "use the nextCursor of the previous page").asException();
-        }
+        int from = itemCursor(cursor);
         List<ItemView> page = new ArrayList<>();
         String[] next = {null};
         streams.items(uploadId, from, (index, views) -> {
@@ -160,6 +155,20 @@ public final class UploadStatusResource {
             return true;
         });
         return new ItemView.Page(page, next[0]);
+    }
+
+    /** An item index, the only cursor /items hands out. */
+    private static int itemCursor(String cursor) {
+        int from;
+        try {
+            from = Integer.parseInt(cursor);
+        } catch (NumberFormatException e) {
+            from = -1;
+        }
+        if (from < 0) {
+            throw Problem.of(400, "INVALID_CURSOR", "Invalid cursor", "use the nextCursor of the previous page").asException();
+        }
+        return from;
     }
 
     /** Every item's latest outcome per stage, one JSON object per line, streamed in item order. */

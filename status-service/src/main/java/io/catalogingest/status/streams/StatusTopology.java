@@ -62,8 +62,19 @@ public final class StatusTopology {
     public static final String MERCHANT_UPLOADS_STORE = "merchant-uploads";
     public static final String EXPIRY_STORE = "upload-expiry";
 
-    /** How long a finished upload's state is kept, and how often the fold looks for expired ones. */
-    public record Retention(Duration keep, Duration checkEvery) {}
+    /**
+     * How long a finished upload's state is kept, how often the fold looks for expired ones, and
+     * how many keys one look may delete at most (the fold waits while it deletes; what is left of
+     * a backlog goes at the next look; an upload larger than that still goes whole).
+     */
+    public record Retention(Duration keep, Duration checkEvery, int keysPerCheck) {
+        public Retention(Duration keep, Duration checkEvery) {
+            this(keep, checkEvery, 100_000);
+        }
+    }
+
+    /** Expiry entries read per range scan of a look for expired uploads. */
+    private static final int EXPIRED_PER_SCAN = 1_000;
 
     /** An upload unfinished this long can no longer finish: even its dead letters are gone. */
     static final Duration UNFINISHED = Topics.DEAD_LETTER_RETENTION;
@@ -144,6 +155,10 @@ public final class StatusTopology {
                 after = ProgressFold.counted(current, fold(uploadId, Batch.of(outcomes)), now);
             } else if (value instanceof UploadAccepted accepted) {
                 after = ProgressFold.accepted(current, accepted, now);
+                if (current.getMerchantId() != null && current.getAcceptedAt() != null) {
+                    // Accepted again (a claim taken over): listed once, at its latest acceptance.
+                    merchantUploads.delete(StoreKeys.merchantUpload(current.getMerchantId(), current.getAcceptedAt(), uploadId));
+                }
                 merchantUploads.put(StoreKeys.merchantUpload(accepted.getMerchantId(), accepted.getAcceptedAt(), uploadId),
                         uploadId);
             } else if (value instanceof UploadSplit split) {
@@ -214,27 +229,42 @@ public final class StatusTopology {
             return UploadProgress.newBuilder(after).setExpiresAt(expiresAt).build();
         }
 
-        /** Removes the state of uploads whose expiresAt has passed; moves the entries of the others. */
+        /** Removes the state of uploads whose expiresAt has passed, up to the keys of one look; moves the entries of the others. */
         private void expire(long nowMillis) {
-            List<KeyValue<String, String>> due = new ArrayList<>();
-            try (KeyValueIterator<String, String> it = expiry.range(null, StoreKeys.expiryEnd(nowMillis))) {
-                it.forEachRemaining(due::add);
-            }
-            for (KeyValue<String, String> entry : due) {
-                UploadProgress p = progress.get(entry.value);
-                if (p != null) {
-                    Instant expiresAt = p.getExpiresAt() != null ? p.getExpiresAt() : storedBeforeExpiresAt(p, nowMillis);
-                    if (expiresAt.toEpochMilli() <= nowMillis) {
-                        purge(p);
-                    } else {
-                        if (p.getExpiresAt() == null) {
-                            progress.put(entry.value, UploadProgress.newBuilder(p).setExpiresAt(expiresAt).build());
-                        }
-                        expiry.put(StoreKeys.expiry(expiresAt.toEpochMilli(), entry.value), entry.value);
+            int deleted = 0;
+            while (deleted < retention.keysPerCheck()) {
+                List<KeyValue<String, String>> due = new ArrayList<>();
+                try (KeyValueIterator<String, String> it = expiry.range(null, StoreKeys.expiryEnd(nowMillis))) {
+                    while (it.hasNext() && due.size() < EXPIRED_PER_SCAN) {
+                        due.add(it.next());
                     }
                 }
-                expiry.delete(entry.key);
+                if (due.isEmpty()) {
+                    return;
+                }
+                for (int i = 0; i < due.size() && deleted < retention.keysPerCheck(); i++) {
+                    deleted += expire(due.get(i), nowMillis);
+                }
             }
+        }
+
+        /** Purges or moves one due expiry entry; answers how many keys it deleted. */
+        private int expire(KeyValue<String, String> entry, long nowMillis) {
+            int deleted = 1;
+            UploadProgress p = progress.get(entry.value);
+            if (p != null) {
+                Instant expiresAt = p.getExpiresAt() != null ? p.getExpiresAt() : storedBeforeExpiresAt(p, nowMillis);
+                if (expiresAt.toEpochMilli() <= nowMillis) {
+                    deleted += purge(p);
+                } else {
+                    if (p.getExpiresAt() == null) {
+                        progress.put(entry.value, UploadProgress.newBuilder(p).setExpiresAt(expiresAt).build());
+                    }
+                    expiry.put(StoreKeys.expiry(expiresAt.toEpochMilli(), entry.value), entry.value);
+                }
+            }
+            expiry.delete(entry.key);
+            return deleted;
         }
 
         /** State stored before expiresAt existed: expired as that version did, unfinished uploads bounded from now. */
@@ -250,22 +280,25 @@ public final class StatusTopology {
             return now.plus(retention.keep()).plus(UNFINISHED);
         }
 
-        private void purge(UploadProgress p) {
+        /** Deletes every key of the upload; answers how many. */
+        private int purge(UploadProgress p) {
             String uploadId = p.getUploadId();
             progress.delete(uploadId);
+            int deleted = 1;
             if (p.getMerchantId() != null && p.getAcceptedAt() != null) {
                 merchantUploads.delete(StoreKeys.merchantUpload(p.getMerchantId(), p.getAcceptedAt(), uploadId));
+                deleted++;
             }
-            deleteRange(chunks, uploadId);
-            deleteRange(failures, uploadId);
+            return deleted + deleteRange(chunks, uploadId) + deleteRange(failures, uploadId);
         }
 
-        private static void deleteRange(KeyValueStore<String, ?> store, String uploadId) {
+        private static int deleteRange(KeyValueStore<String, ?> store, String uploadId) {
             List<String> keys = new ArrayList<>();
             try (var it = store.range(StoreKeys.uploadPrefix(uploadId), StoreKeys.uploadEnd(uploadId))) {
                 it.forEachRemaining(kv -> keys.add(kv.key));
             }
             keys.forEach(store::delete);
+            return keys.size();
         }
     }
 

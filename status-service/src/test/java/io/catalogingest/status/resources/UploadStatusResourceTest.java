@@ -230,6 +230,7 @@ class UploadStatusResourceTest {
 
         assertThat(problemCode(as(M1_KEY, items.queryParam("outcome", "MAYBE")).get(), 400)).isEqualTo("INVALID_OUTCOME");
         assertThat(problemCode(as(M1_KEY, items.queryParam("cursor", "abc")).get(), 400)).isEqualTo("INVALID_CURSOR");
+        assertThat(problemCode(as(M1_KEY, items.queryParam("cursor", "-1")).get(), 400)).isEqualTo("INVALID_CURSOR");
         assertThat(problemCode(as(M1_KEY, items.queryParam("limit", 0)).get(), 400)).isEqualTo("INVALID_LIMIT");
         assertThat(problemCode(as(M1_KEY, target("/v1/uploads").queryParam("limit", 1001)).get(), 400)).isEqualTo("INVALID_LIMIT");
         assertThat(problemCode(as(M1_KEY, target("/v1/uploads").queryParam("status", "FINISHED")).get(), 400))

@@ -97,12 +97,16 @@ class StatusTopologyTest {
 
     @BeforeEach
     void startTopology() {
+        start(new StatusTopology.Retention(KEEP, CHECK_EVERY));
+    }
+
+    private void start(StatusTopology.Retention retention) {
         registry = new InMemorySchemaRegistry();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "status-service");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(FoldDeadLetters.streamsConfig());
-        driver = new TopologyTestDriver(StatusTopology.build(registry, new StatusTopology.Retention(KEEP, CHECK_EVERY)), props, T0);
+        driver = new TopologyTestDriver(StatusTopology.build(registry, retention), props, T0);
         // Written as the ingest API and the workers write them; only the registry is shared.
         values = new AvroSerializer<>(registry);
         uploads = driver.createInputTopic(Topics.UPLOADS, new StringSerializer(), values);
@@ -144,6 +148,17 @@ class StatusTopologyTest {
 
         assertThat(uploadsOf("m1")).containsExactly("u3", "u1");
         assertThat(uploadsOf("m2")).containsExactly("u2");
+    }
+
+    /** A claim taken over accepts the same upload again, later: it is listed once, at its latest acceptance. */
+    @Test
+    void anUploadAcceptedAgainIsListedOnceAtItsLatestAcceptance() {
+        accept("u1", "m1", 1, 0);
+        accept("u2", "m1", 1, 1);
+        accept("u1", "m1", 1, 2);
+
+        assertThat(uploadsOf("m1")).containsExactly("u1", "u2");
+        assertThat(progress("u1").getAcceptedAt()).isEqualTo(T0.plusSeconds(120));
     }
 
     // ---------------------------------------------------------------- outcomes
@@ -671,6 +686,26 @@ class StatusTopologyTest {
         assertThat(stateOf("open")).containsKey(StatusTopology.PROGRESS_STORE);
         wallClockPasses(CHECK_EVERY.multipliedBy(2));
         assertThat(stateOf("open")).isEmpty();
+        assertThat(uploadsOf("m1")).isEmpty();
+    }
+
+    /** One look deletes at most its budget of keys (but a whole upload), so it never holds the fold for long; later looks take the rest. */
+    @Test
+    void aLookForExpiredUploadsDeletesAtMostItsBudgetAndLeavesTheRestToTheNextLooks() {
+        driver.close();
+        start(new StatusTopology.Retention(KEEP, CHECK_EVERY, 1));
+        List<String> ids = List.of("a", "b", "c");
+        for (String id : ids) {
+            accept(id, "m1", 1, 0);
+            report(succeeded(id, Stage.CATALOG, 0), succeeded(id, Stage.IMAGES, 0));
+            assertThat(UploadStatus.of(progress(id))).isEqualTo(UploadStatus.DONE);
+        }
+        wallClockPasses(KEEP.plus(CHECK_EVERY));
+        assertThat(ids).filteredOn(id -> !stateOf(id).isEmpty()).hasSize(2);
+        wallClockPasses(CHECK_EVERY);
+        assertThat(ids).filteredOn(id -> !stateOf(id).isEmpty()).hasSize(1);
+        wallClockPasses(CHECK_EVERY);
+        assertThat(ids).filteredOn(id -> !stateOf(id).isEmpty()).isEmpty();
         assertThat(uploadsOf("m1")).isEmpty();
     }
 
