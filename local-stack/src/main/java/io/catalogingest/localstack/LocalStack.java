@@ -171,9 +171,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Stops an extra ingest API before the stack stops, e.g. one whose broker is unreachable. */
     public void stopExtraIngestApi(String name) {
-        DropwizardTestSupport<?> extra = extraIngests.remove(name);
-        services.remove(extra);
-        extra.after();
+        stop(extraIngests.remove(name));
     }
 
     /** The admin URL of a service, or of an extra ingest API by its name. */
@@ -193,10 +191,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>(workerSettings);
         settings.put("instanceId", instanceId);
         DropwizardTestSupport<?> extra = start(WorkersApplication.class, "workers", instanceId, -1, 0, settings);
-        return () -> {
-            extra.after();
-            services.remove(extra);
-        };
+        return () -> stop(extra);
     }
 
     /** A free loopback port, for services that must know theirs before they listen. */
@@ -239,8 +234,7 @@ public final class LocalStack implements AutoCloseable {
 
             @Override
             public void close() {
-                extra.after();
-                services.remove(extra);
+                stop(extra);
             }
         };
     }
@@ -248,8 +242,7 @@ public final class LocalStack implements AutoCloseable {
     /** Stops the in-process workers, e.g. to let a test run them as a separate process instead. */
     public synchronized void stopWorkers() {
         if (workers != null) {
-            workers.after();
-            services.remove(workers);
+            stop(workers);
             workers = null;
         }
     }
@@ -278,6 +271,21 @@ public final class LocalStack implements AutoCloseable {
     /** Creates a merchant with a fresh API key and returns the key. */
     public String createMerchant(String merchantId, String name) {
         return MerchantAuth.createMerchantWithKey(jdbi, merchantId, name, Merchant.MERCHANT);
+    }
+
+    /**
+     * Stops one service of this JVM. Dropwizard resets the JVM's one logging set-up when a service
+     * stops, leaving every logger at DEBUG (which costs the others dearly), so a running one
+     * configures it again.
+     */
+    private synchronized void stop(DropwizardTestSupport<?> service) {
+        services.remove(service);
+        service.after();
+        if (!services.isEmpty()) {
+            DropwizardTestSupport<?> running = services.get(0);
+            running.getConfiguration().getLoggingFactory()
+                    .configure(running.getEnvironment().metrics(), running.getApplication().getName());
+        }
     }
 
     @Override

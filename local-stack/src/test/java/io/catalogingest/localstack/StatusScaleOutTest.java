@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.catalogingest.devstack.TcpRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Status-service instances beside the stack's own, fed by the same topics: restarted mid-upload
@@ -76,6 +77,8 @@ class StatusScaleOutTest {
                 assertThat(done.path("failed").asInt()).isZero();
                 assertThat(done).isEqualTo(awaitDone(Pipeline.stack().statusUrl() + path, key));
             }
+            // Dropwizard resets the JVM's logging when a service stops; the stack puts it back.
+            assertThat(LoggerFactory.getLogger("org.eclipse.jetty").isDebugEnabled()).isFalse();
         } finally {
             objectStore.restore();
         }

@@ -7,6 +7,6 @@ public final class ListPosition {
     private ListPosition() {}
 
     public static String of(Instant acceptedAt, String uploadId) {
-        return String.format("%019d", Long.MAX_VALUE - acceptedAt.toEpochMilli()) + "/" + uploadId;
+        return SortableNumber.of(Long.MAX_VALUE - acceptedAt.toEpochMilli(), 19) + "/" + uploadId;
     }
 }

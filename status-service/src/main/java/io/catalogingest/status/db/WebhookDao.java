@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -31,15 +33,19 @@ public interface WebhookDao {
     @SqlUpdate("DELETE FROM webhooks WHERE merchant_id = :merchantId")
     int remove(@Bind("merchantId") String merchantId);
 
+    /** An event to queue for its merchant's webhook, with the JSON body to send. */
+    record QueuedEvent(String eventId, String merchantId, String payload) {}
+
     /**
-     * Queues the event if the merchant has a webhook, once: a repeated event (the fold's output is read
-     * at least once) adds nothing. Returns the rows added. The row's {@code url} records the URL
-     * registered at this moment; deliveries go to the one registered when they are sent.
+     * Queues each event whose merchant has a webhook, once: a repeated event (the fold's output is
+     * read at least once) adds nothing. One round trip for all of them; returns the rows added per
+     * event. The row's {@code url} records the URL registered at this moment; deliveries go to the
+     * one registered when they are sent.
      */
-    @SqlUpdate("INSERT INTO webhook_deliveries (event_id, merchant_id, url, payload) "
+    @SqlBatch("INSERT INTO webhook_deliveries (event_id, merchant_id, url, payload) "
             + "SELECT :eventId, merchant_id, url, :payload FROM webhooks WHERE merchant_id = :merchantId "
             + "ON CONFLICT (event_id) DO NOTHING")
-    int enqueue(@Bind("eventId") String eventId, @Bind("merchantId") String merchantId, @Bind("payload") String payload);
+    int[] enqueue(@BindMethods List<QueuedEvent> events);
 
     /**
      * Due deliveries, at most one per merchant and none of the {@code busyMerchants}, oldest first,

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.status.core.ListPosition;
+import io.catalogingest.status.core.SortableNumber;
 
 /**
  * Keys of the fold's stores. Numbers are zero-padded so that a range scan of one upload returns
@@ -23,12 +24,12 @@ public final class StoreKeys {
     }
 
     public static String chunk(String uploadId, int chunk) {
-        return uploadPrefix(uploadId) + String.format("%05d", chunk);
+        return uploadPrefix(uploadId) + SortableNumber.of(chunk, 5);
     }
 
     /** Validation, catalog, images: the order in which an item's outcomes are listed. */
     public static String failure(String uploadId, int itemIndex, Stage stage) {
-        return uploadPrefix(uploadId) + String.format("%010d/%d", itemIndex, stageOrder(stage));
+        return uploadPrefix(uploadId) + SortableNumber.of(itemIndex, 10) + "/" + stageOrder(stage);
     }
 
     public static int stageOrder(Stage stage) {
@@ -50,12 +51,12 @@ public final class StoreKeys {
 
     /** An entry of the expiry index: due at {@code dueMillis}. */
     public static String expiry(long dueMillis, String uploadId) {
-        return String.format("%013d/%s", dueMillis, uploadId);
+        return SortableNumber.of(dueMillis, 13) + "/" + uploadId;
     }
 
     /** The first key after every expiry entry due at or before {@code nowMillis}. */
     public static String expiryEnd(long nowMillis) {
-        return String.format("%013d/\uffff", nowMillis);
+        return SortableNumber.of(nowMillis, 13) + "/\uffff";
     }
 
     public static String expiredUpload(String expiryKey) {

@@ -2,10 +2,12 @@ package io.catalogingest.status.webhooks;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
@@ -130,8 +132,12 @@ public final class WebhookOutbox implements Managed {
         current.subscribe(List.of(Topics.UPLOAD_EVENTS));
         while (!stopRequested()) {
             ConsumerRecords<String, byte[]> records = current.poll(POLL_TIMEOUT);
+            List<WebhookDao.QueuedEvent> batch = new ArrayList<>(records.count());
             for (ConsumerRecord<String, byte[]> record : records) {
-                read(record).ifPresent(this::enqueue);
+                read(record).map(this::queued).ifPresent(batch::add);
+            }
+            if (!batch.isEmpty()) {
+                enqueued.mark(IntStream.of(dao.enqueue(batch)).sum());
             }
             // Once per batch: a batch redone after a restart adds no row (the event id is the key).
             if (!records.isEmpty()) {
@@ -169,15 +175,11 @@ public final class WebhookOutbox implements Managed {
         return Optional.empty();
     }
 
-    private void enqueue(UploadFinished event) {
-        String payload;
+    private WebhookDao.QueuedEvent queued(UploadFinished event) {
         try {
-            payload = json.writeValueAsString(WebhookEvent.of(event));
+            return new WebhookDao.QueuedEvent(event.getEventId(), event.getMerchantId(), json.writeValueAsString(WebhookEvent.of(event)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("webhook event " + event.getEventId() + " cannot be written as JSON", e);
-        }
-        if (dao.enqueue(event.getEventId(), event.getMerchantId(), payload) > 0) {
-            enqueued.mark();
         }
     }
 

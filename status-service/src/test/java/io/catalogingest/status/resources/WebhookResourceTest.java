@@ -135,7 +135,7 @@ class WebhookResourceTest {
         }
 
         @Override
-        public int enqueue(String eventId, String merchantId, String payload) {
+        public int[] enqueue(List<QueuedEvent> events) {
             throw new UnsupportedOperationException();
         }
 

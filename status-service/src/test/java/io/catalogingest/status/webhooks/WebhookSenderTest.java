@@ -135,7 +135,8 @@ class WebhookSenderTest {
 
     private static String enqueue(String merchant) {
         String event = UUID.randomUUID() + ":done";
-        assertThat(dao.enqueue(event, merchant, "{\"eventId\":\"" + event + "\"}")).isEqualTo(1);
+        assertThat(dao.enqueue(List.of(new WebhookDao.QueuedEvent(event, merchant, "{\"eventId\":\"" + event + "\"}"))))
+                .containsExactly(1);
         return event;
     }
 
