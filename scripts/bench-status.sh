@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 build
 STACK_CP=$(classpath local-stack)
-exec java -cp "$STACK_CP" io.catalogingest.localstack.LocalPipelineCtl bench status "$@"
+exec java ${JAVA_OPTS:-} -cp "$STACK_CP" io.catalogingest.localstack.LocalPipelineCtl bench status "$@"
