@@ -275,14 +275,15 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Stops one service of this JVM. Dropwizard resets the JVM's one logging set-up when a service
-     * stops, leaving every logger at DEBUG (which costs the others dearly), so a running one
-     * configures it again.
+     * stops, leaving every logger at DEBUG (which costs the others dearly), so the latest started
+     * of the others configures it again, as it was before (the ingest API's, unless extra
+     * instances started after it).
      */
     private synchronized void stop(DropwizardTestSupport<?> service) {
         services.remove(service);
         service.after();
         if (!services.isEmpty()) {
-            DropwizardTestSupport<?> running = services.get(0);
+            DropwizardTestSupport<?> running = services.get(services.size() - 1);
             running.getConfiguration().getLoggingFactory()
                     .configure(running.getEnvironment().metrics(), running.getApplication().getName());
         }

@@ -155,12 +155,13 @@ public final class StatusTopology {
                 after = ProgressFold.counted(current, fold(uploadId, Batch.of(outcomes)), now);
             } else if (value instanceof UploadAccepted accepted) {
                 after = ProgressFold.accepted(current, accepted, now);
+                // Built before anything is written: a time it cannot sort by leaves no trace.
+                String listed = StoreKeys.merchantUpload(accepted.getMerchantId(), accepted.getAcceptedAt(), uploadId);
                 if (current.getMerchantId() != null && current.getAcceptedAt() != null) {
                     // Accepted again (a claim taken over): listed once, at its latest acceptance.
                     merchantUploads.delete(StoreKeys.merchantUpload(current.getMerchantId(), current.getAcceptedAt(), uploadId));
                 }
-                merchantUploads.put(StoreKeys.merchantUpload(accepted.getMerchantId(), accepted.getAcceptedAt(), uploadId),
-                        uploadId);
+                merchantUploads.put(listed, uploadId);
             } else if (value instanceof UploadSplit split) {
                 after = ProgressFold.split(current, split, now);
             } else if (value instanceof UploadCancelled) {
@@ -232,9 +233,12 @@ public final class StatusTopology {
         /** Removes the state of uploads whose expiresAt has passed, up to the keys of one look; moves the entries of the others. */
         private void expire(long nowMillis) {
             int deleted = 0;
+            String from = null;
             while (deleted < retention.keysPerCheck()) {
                 List<KeyValue<String, String>> due = new ArrayList<>();
-                try (KeyValueIterator<String, String> it = expiry.range(null, StoreKeys.expiryEnd(nowMillis))) {
+                // Each scan starts after the last entry handled, not over its tombstones again;
+                // moved entries land after expiryEnd(now), so none is missed.
+                try (KeyValueIterator<String, String> it = expiry.range(from, StoreKeys.expiryEnd(nowMillis))) {
                     while (it.hasNext() && due.size() < EXPIRED_PER_SCAN) {
                         due.add(it.next());
                     }
@@ -244,6 +248,7 @@ public final class StatusTopology {
                 }
                 for (int i = 0; i < due.size() && deleted < retention.keysPerCheck(); i++) {
                     deleted += expire(due.get(i), nowMillis);
+                    from = due.get(i).key + "\u0000";
                 }
             }
         }

@@ -159,6 +159,11 @@ class StatusTopologyTest {
 
         assertThat(uploadsOf("m1")).containsExactly("u1", "u2");
         assertThat(progress("u1").getAcceptedAt()).isEqualTo(T0.plusSeconds(120));
+
+        // Accepted again at a time the list cannot sort by: dead-lettered, and the upload stays listed.
+        pipe(uploads, "u1", new UploadAccepted("u1", "m1", 1, 0, Instant.ofEpochMilli(-1), null));
+        assertThat(deadLetters.readRecordsToList()).hasSize(1);
+        assertThat(uploadsOf("m1")).containsExactly("u1", "u2");
     }
 
     // ---------------------------------------------------------------- outcomes
