@@ -29,7 +29,8 @@ import com.sun.net.httpserver.HttpServer;
  * {@code /status/{code}} answers that status, {@code /flaky/{name}.png?failures=N} answers 500 to
  * the first N requests for a name and then the image, {@code /outage/{name}.png} answers 500 while
  * {@link #outage} is on, {@code /stalled/{name}} accepts the request and never answers (until the
- * origin closes), so a client's timeout fires whatever the machine's load, {@code /text/{name}} answers HTML, and
+ * origin closes), so a client's timeout fires whatever the machine's load, {@code /text/{name}} answers HTML,
+ * {@code /frameless.gif} a GIF header with no frame (the JDK's reader throws on it), and
  * {@code /redirect?to=URL} (or {@code ?hops=N}, a chain of N redirects to an image) redirects.
  */
 public final class ImageOrigin implements AutoCloseable {
@@ -58,6 +59,7 @@ public final class ImageOrigin implements AutoCloseable {
         server.createContext("/status/", origin::serveStatus);
         server.createContext("/stalled/", origin::serveStalled);
         server.createContext("/text/", origin::serveText);
+        server.createContext("/frameless.gif", origin::serveFramelessGif);
         server.createContext("/redirect", origin::serveRedirect);
         server.setExecutor(origin.executor);
         server.start();
@@ -128,6 +130,17 @@ public final class ImageOrigin implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "image/png"); // lies, as real origins do
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
+        }
+    }
+
+    /** "GIF89a", a 1x1 logical screen without a colour table, and the trailer: no frame at all. */
+    private static final byte[] FRAMELESS_GIF = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0, 0, 0, 0x3B};
+
+    private void serveFramelessGif(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", "image/gif");
+            exchange.sendResponseHeaders(200, FRAMELESS_GIF.length);
+            exchange.getResponseBody().write(FRAMELESS_GIF);
         }
     }
 

@@ -44,6 +44,7 @@ class ImageFailureRoutingTest {
         images.put("oversize", origin + "/images/big-" + run + ".png?w=400&h=400&noise=true");
         images.put("pixel-bomb", origin + "/images/bomb-" + run + ".png?w=1200&h=1000");
         images.put("not-an-image", origin + "/text/page");
+        images.put("frameless-gif", origin + "/frameless.gif");
         images.put("redirect-to-private", origin + "/redirect?to=" + URLEncoder.encode(
                 "http://127.0.0.2:" + origin.replaceAll(".*:", "") + "/images/x.png", StandardCharsets.UTF_8));
         images.put("redirect-ok", origin + "/redirect?hops=2");
@@ -68,9 +69,10 @@ class ImageFailureRoutingTest {
 
         Map<String, ConsumerRecord<String, byte[]>> deadLetters = bySku(Topics.deadLetter(Stage.IMAGES), uploadId);
         assertThat(deadLetters.keySet()).containsExactlyInAnyOrder("not-found", "slow", "oversize", "pixel-bomb", "not-an-image",
-                "redirect-to-private", "too-many-redirects", "private-address");
+                "frameless-gif", "redirect-to-private", "too-many-redirects", "private-address");
         assertDeadLetter(deadLetters.get("not-found"), "IMAGE_NOT_FOUND", 1);
         assertDeadLetter(deadLetters.get("not-an-image"), "NOT_AN_IMAGE", 1);
+        assertDeadLetter(deadLetters.get("frameless-gif"), "IMAGE_UNREADABLE", 1);
         assertDeadLetter(deadLetters.get("oversize"), "IMAGE_TOO_LARGE", 1);
         assertDeadLetter(deadLetters.get("pixel-bomb"), "IMAGE_TOO_MANY_PIXELS", 1);
         assertDeadLetter(deadLetters.get("redirect-to-private"), "IMAGE_ADDRESS_REFUSED", 1);

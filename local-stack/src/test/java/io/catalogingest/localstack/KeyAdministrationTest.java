@@ -45,5 +45,9 @@ class KeyAdministrationTest {
         assertThat(unknown.err()).contains("no merchant");
         assertThat(Cli.withDatabase("keys", "revoke", "--prefix", "cik_nothing").exit()).isEqualTo(1);
         assertThat(Cli.withDatabase("merchants", "create", "--id", "x").exit()).isEqualTo(2);
+        // A separator in an id would let this merchant's keys read as those of merchant "acme".
+        Cli.Run separator = Cli.withDatabase("merchants", "create", "--id", "acme/eu", "--name", "Acme EU");
+        assertThat(separator.exit()).isEqualTo(1);
+        assertThat(separator.err()).contains("invalid merchant id 'acme/eu'");
     }
 }

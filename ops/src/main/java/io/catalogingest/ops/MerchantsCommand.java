@@ -3,6 +3,7 @@ package io.catalogingest.ops;
 
 import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.auth.MerchantAuth;
+import io.catalogingest.common.auth.MerchantIds;
 import io.catalogingest.common.db.MerchantDao;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,9 +13,9 @@ import picocli.CommandLine.Option;
         subcommands = {MerchantsCommand.Create.class})
 final class MerchantsCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a merchant with a first API key, printed once. Exit 1 if the merchant exists.")
+            description = "Create a merchant with a first API key, printed once. Exit 1 if the merchant exists or the id breaks the rule.")
     static final class Create extends DatabaseCommand {
-        @Option(names = "--id", required = true, description = "Merchant id, e.g. acme-eu.")
+        @Option(names = "--id", required = true, description = "Merchant id, e.g. acme-eu: " + MerchantIds.RULE + ".")
         String id;
 
         @Option(names = "--name", required = true, description = "Display name.")
@@ -25,6 +26,9 @@ final class MerchantsCommand {
 
         @Override
         public Integer call() {
+            if (!MerchantIds.isValid(id)) {
+                return fail("invalid merchant id '" + id + "': " + MerchantIds.RULE);
+            }
             var jdbi = database.jdbi();
             if (jdbi.withExtension(MerchantDao.class, dao -> dao.merchantExists(id))) {
                 return fail("merchant " + id + " exists already; add a key with 'keys create'");

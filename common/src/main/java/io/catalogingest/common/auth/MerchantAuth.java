@@ -40,8 +40,12 @@ public final class MerchantAuth implements Authenticator<String, Merchant> {
         }
     }
 
-    /** Creates a merchant (if new) with a fresh API key and returns the key, shown only this once. */
+    /**
+     * Creates a merchant (if new) with a fresh API key and returns the key, shown only this once.
+     * An id outside {@link MerchantIds}' rule is refused (IllegalArgumentException).
+     */
     public static String createMerchantWithKey(Jdbi jdbi, String merchantId, String name, String role) {
+        MerchantIds.require(merchantId);
         return jdbi.inTransaction(h -> {
             h.attach(MerchantDao.class).createMerchant(merchantId, name);
             return addKey(h.attach(MerchantDao.class), merchantId, role);

@@ -23,8 +23,9 @@ public final class ImageStore {
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() ->
                 new ItemFailure("NOT_AN_IMAGE", sourceUrl + " is not a JPEG, PNG, GIF or WebP image", true));
         // Read from the header before anything is stored: a small file can declare a huge bitmap.
-        ImageInspector.Dimensions d = ImageInspector.dimensions(bytes);
-        if (d.width() != null && (long) d.width() * d.height() > maxPixels) {
+        ImageInspector.Dimensions d = ImageInspector.dimensions(bytes).orElseThrow(() -> new ItemFailure(
+                "IMAGE_UNREADABLE", sourceUrl + " is a " + format + " whose dimensions cannot be read", true));
+        if (d.pixels() > maxPixels) {
             throw new ItemFailure("IMAGE_TOO_MANY_PIXELS", sourceUrl + " is " + d.width() + "x" + d.height()
                     + " pixels, more than " + maxPixels, true);
         }
