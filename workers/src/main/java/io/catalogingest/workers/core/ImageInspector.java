@@ -2,6 +2,7 @@ package io.catalogingest.workers.core;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Optional;
 
@@ -64,7 +65,7 @@ public final class ImageInspector {
         if (b.length < 30) {
             return Optional.empty();
         }
-        String chunk = new String(b, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
+        String chunk = new String(b, 12, 4, StandardCharsets.US_ASCII);
         switch (chunk) {
             case "VP8X" -> {
                 return Optional.of(new Dimensions(1 + littleEndian24(b, 24), 1 + littleEndian24(b, 27)));

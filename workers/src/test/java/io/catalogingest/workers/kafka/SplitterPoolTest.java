@@ -83,6 +83,15 @@ class SplitterPoolTest {
         pool.start();
     }
 
+    /** The staged upload at {@code OFFSET} is polled again after its first read fails, and split until committed. */
+    private void splitUntilCommittedReadingItTwice() {
+        List<ConsumerRecord<String, byte[]>> uploads = List.of(upload(OFFSET, staged(UPLOAD_ID)));
+        kafka.deliverOnFirstPoll(UPLOADS_0, uploads);
+        kafka.deliverAgainAtNextPoll(UPLOADS_0, uploads);
+        startPool();
+        awaitCommitted(OFFSET + 1);
+    }
+
     /** Waits until the pool has committed the uploads partition up to {@code offset}, its last transaction done. */
     private void awaitCommitted(long offset) {
         eventually().until(() -> kafka.committed(UPLOADS_0) == offset);
@@ -136,12 +145,7 @@ class SplitterPoolTest {
             throw new IOException("connection reset");
         }));
         objects.add(new ByteArrayInputStream(body));
-        List<ConsumerRecord<String, byte[]>> uploads = List.of(upload(OFFSET, staged(UPLOAD_ID)));
-        kafka.deliverOnFirstPoll(UPLOADS_0, uploads);
-        kafka.deliverAgainAtNextPoll(UPLOADS_0, uploads);
-        startPool();
-
-        awaitCommitted(OFFSET + 1);
+        splitUntilCommittedReadingItTwice();
 
         assertThat(aborted()).containsExactly(new Tx(List.of(), Map.of()));
         assertThat(committed()).containsExactly(
@@ -207,12 +211,7 @@ class SplitterPoolTest {
     void anUploadTheRegistryCannotReadForNowIsReadAgainAndSplitNotSkipped() {
         kafka.poolRegistry.outage(1);
         objects.add(new ByteArrayInputStream(FIVE_ITEMS));
-        List<ConsumerRecord<String, byte[]>> uploads = List.of(upload(OFFSET, staged(UPLOAD_ID)));
-        kafka.deliverOnFirstPoll(UPLOADS_0, uploads);
-        kafka.deliverAgainAtNextPoll(UPLOADS_0, uploads);
-        startPool();
-
-        awaitCommitted(OFFSET + 1);
+        splitUntilCommittedReadingItTwice();
 
         assertThat(kafka.poolRegistry.refused()).as("the first read met the outage").isEqualTo(1);
         assertThat(committed()).as("no transaction skipped it").containsExactly(
@@ -258,12 +257,7 @@ class SplitterPoolTest {
             throw new IOException("connection reset");
         }));
         objects.add(new ByteArrayInputStream(FIVE_ITEMS));
-        List<ConsumerRecord<String, byte[]>> uploads = List.of(upload(OFFSET, staged(UPLOAD_ID)));
-        kafka.deliverOnFirstPoll(UPLOADS_0, uploads);
-        kafka.deliverAgainAtNextPoll(UPLOADS_0, uploads);
-        startPool();
-
-        awaitCommitted(OFFSET + 1);
+        splitUntilCommittedReadingItTwice();
 
         assertThat(aborted()).containsExactly(new Tx(List.of("product 2"), Map.of()));
         assertThat(committed()).containsExactly(
