@@ -16,8 +16,10 @@ import io.catalogingest.common.storage.ObjectStoreHealthCheck;
 import io.catalogingest.common.storage.SpoolStore;
 import io.catalogingest.ingest.core.Claims;
 import io.catalogingest.ingest.core.StagedUploads;
+import io.catalogingest.ingest.core.SubmissionOrder;
 import io.catalogingest.ingest.core.UploadIntake;
 import io.catalogingest.ingest.db.IdempotencyDao;
+import io.catalogingest.ingest.db.SubmissionOrderDao;
 import io.catalogingest.ingest.kafka.TransactionalProducers;
 import io.catalogingest.ingest.resources.CorsFilter;
 import io.catalogingest.ingest.resources.IntakeExceptionMappers;
@@ -74,6 +76,7 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
         housekeeping.scheduleWithFixedDelay(() -> idempotency.expire(retentionSeconds), 1, 10, TimeUnit.MINUTES);
 
         UploadIntake intake = new UploadIntake(ItemFormat.constrained(environment.getObjectMapper()), spool, producers, claims,
+                SubmissionOrder.of(jdbi.onDemand(SubmissionOrderDao.class)),
                 new UploadIntake.Limits(config.getMaxBodySize().toBytes(), config.getMaxItemsPerUpload(),
                         (int) config.getInlineBodySize().toBytes()), Clock.systemUTC());
         environment.jersey().register(MultiPartFeature.class);

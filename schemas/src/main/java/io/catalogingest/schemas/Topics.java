@@ -43,8 +43,28 @@ public final class Topics {
 
     private Topics() {}
 
+    /**
+     * Retry tiers per stage: a failed item waits on the tier of its attempt, where every record waits
+     * the same delay, so the head of each partition is always the first one due.
+     */
+    public static final int RETRY_TIERS = 4;
+
+    /** The first retry tier, where replayed dead letters go too (its name predates the tiers). */
     public static String retry(Stage stage) {
         return "catalog." + stageName(stage) + ".retry.v1";
+    }
+
+    /** The retry topic of {@code tier}, 1 to {@link #RETRY_TIERS}. */
+    public static String retry(Stage stage, int tier) {
+        if (tier < 1 || tier > RETRY_TIERS) {
+            throw new IllegalArgumentException("no retry tier " + tier);
+        }
+        return tier == 1 ? retry(stage) : "catalog." + stageName(stage) + ".retry." + tier + ".v1";
+    }
+
+    /** Every retry topic of the stage, first tier first. */
+    public static List<String> retryTiers(Stage stage) {
+        return java.util.stream.IntStream.rangeClosed(1, RETRY_TIERS).mapToObj(tier -> retry(stage, tier)).toList();
     }
 
     public static String deadLetter(Stage stage) {
@@ -61,7 +81,7 @@ public final class Topics {
     }
 
     public static List<TopicSpec> all() {
-        return List.of(
+        List<TopicSpec> all = new java.util.ArrayList<>(List.of(
                 new TopicSpec(PRODUCTS, PRODUCT_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOADS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOAD_SPLITS, UPLOAD_PARTITIONS, WORK_RETENTION),
@@ -69,11 +89,13 @@ public final class Topics {
                 new TopicSpec(RESULTS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(CANCELLATIONS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(UPLOAD_EVENTS, UPLOAD_PARTITIONS, WORK_RETENTION),
-                new TopicSpec(retry(Stage.CATALOG), PRODUCT_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(deadLetter(Stage.CATALOG), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
-                new TopicSpec(retry(Stage.IMAGES), PRODUCT_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(deadLetter(Stage.IMAGES), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
-                new TopicSpec(STATUS_DEAD_LETTERS, UPLOAD_PARTITIONS, DEAD_LETTER_RETENTION));
+                new TopicSpec(STATUS_DEAD_LETTERS, UPLOAD_PARTITIONS, DEAD_LETTER_RETENTION)));
+        for (Stage stage : List.of(Stage.CATALOG, Stage.IMAGES)) {
+            retryTiers(stage).forEach(topic -> all.add(new TopicSpec(topic, PRODUCT_PARTITIONS, WORK_RETENTION)));
+        }
+        return List.copyOf(all);
     }
 
     /** Products are keyed so that all submissions of one SKU land in one partition, in order. */

@@ -105,7 +105,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
 
     private static RetryPolicy retries(PoolConfig pool) {
         return new RetryPolicy(pool.getMaxAttempts(), pool.getFirstRetryDelay().toJavaDuration(),
-                pool.getMaxRetryDelay().toJavaDuration());
+                pool.getMaxRetryDelay().toJavaDuration(), pool.getMaxRetriesInPlace());
     }
 
     private static <P extends Managed & WorkerPool> void manage(Environment environment, String group, P pool) {

@@ -116,6 +116,18 @@ public class WorkersConfiguration extends CatalogConfiguration {
         @JsonProperty
         private Duration maxRetryDelay = Duration.minutes(5);
 
+        /**
+         * Times a record that a dependency fails as a whole is taken again in place (no attempt
+         * spent, backing off to 30 s) before it spends an attempt after all: about 10 minutes.
+         */
+        @Min(1)
+        @JsonProperty
+        private int maxRetriesInPlace = 25;
+
+        public int getMaxRetriesInPlace() {
+            return maxRetriesInPlace;
+        }
+
         public int getMaxAttempts() {
             return maxAttempts;
         }

@@ -20,7 +20,7 @@ public final class Products {
     }
 
     public static ProductSubmitted submitted(String uploadId, String merchantId, int itemIndex, ProductRequest p,
-            Instant acceptedAt) {
+            Instant acceptedAt, Long submissionOrder) {
         List<ProductImage> images = new ArrayList<>(p.images().size());
         for (int i = 0; i < p.images().size(); i++) {
             images.add(new ProductImage(p.images().get(i).url(), i));
@@ -37,6 +37,7 @@ public final class Products {
                 .setAttributes(p.attributes())
                 .setImages(images)
                 .setAcceptedAt(acceptedAt)
+                .setSubmissionOrder(submissionOrder)
                 .build();
     }
 }

@@ -81,11 +81,13 @@ public final class UploadIntake {
     private final BodyStore spool;
     private final UploadTransactions transactions;
     private final Claims claims;
+    private final SubmissionOrder order;
     private final Limits limits;
     private final Clock clock;
 
-    public UploadIntake(ObjectMapper json, BodyStore spool, UploadTransactions transactions, Claims claims, Limits limits,
-            Clock clock) {
+    public UploadIntake(ObjectMapper json, BodyStore spool, UploadTransactions transactions, Claims claims,
+            SubmissionOrder order, Limits limits, Clock clock) {
+        this.order = order;
         this.json = json;
         this.spool = spool;
         this.transactions = transactions;
@@ -196,7 +198,7 @@ public final class UploadIntake {
             scanned = scan(new ByteArrayInputStream(bytes), body, new ItemScan.Sink() {
                 @Override
                 public void accepted(int index, ProductRequest product) {
-                    products.add(Products.submitted(uploadId, merchantId, index, product, acceptedAt));
+                    products.add(Products.submitted(uploadId, merchantId, index, product, acceptedAt, null));
                 }
 
                 @Override
@@ -316,6 +318,10 @@ public final class UploadIntake {
 
     private void commit(UploadAccepted accepted, List<ProductSubmitted> products, OutcomeBatch refusals)
             throws IntakeUnavailableException {
+        // Numbered last, just before the commit: the order of acceptance, not of request start.
+        long submissionOrder = order.next();
+        accepted.setSubmissionOrder(submissionOrder);
+        products.forEach(p -> p.setSubmissionOrder(submissionOrder));
         try {
             transactions.commit(accepted, products, refusals);
         } catch (IntakeUnavailableException e) {

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -60,6 +61,7 @@ class UploadIntakeTest {
     private final InMemoryBodyStore store = new InMemoryBodyStore();
     private final FakeUploadTransactions transactions = new FakeUploadTransactions();
     private final FakeIdempotencyDao idempotency = new FakeIdempotencyDao();
+    private final java.util.concurrent.atomic.AtomicLong submissionOrder = new java.util.concurrent.atomic.AtomicLong(100);
     private UploadIntake intake = intake(MAX_ITEMS);
 
     private UploadIntake intake(int maxItems) {
@@ -68,6 +70,7 @@ class UploadIntakeTest {
 
     private UploadIntake intake(int maxItems, int inlineBodyBytes, Clock clock) {
         return new UploadIntake(UploadBodies.JSON, store, transactions, new Claims(idempotency, 86_400, LEASE_SECONDS),
+                submissionOrder::incrementAndGet,
                 new UploadIntake.Limits(MAX_BODY_BYTES, maxItems, inlineBodyBytes), clock);
     }
 
@@ -200,7 +203,7 @@ class UploadIntakeTest {
         assertThat(answer.replayed()).isFalse();
         assertThat(ticket(answer)).isEqualTo(new UploadTicket(answer.uploadId(), "IN_QUEUE", 3, 3, 0, null, List.of()));
         assertThat(transactions.committed()).containsExactly(UploadAccepted.newBuilder().setUploadId(answer.uploadId())
-                .setMerchantId(MERCHANT).setItemCount(3).setRefusedItems(0).setAcceptedAt(AT)
+                .setMerchantId(MERCHANT).setItemCount(3).setRefusedItems(0).setAcceptedAt(AT).setSubmissionOrder(101L)
                 .setBody(new SpooledBody(InMemoryBodyStore.BUCKET, uploadKey(answer.uploadId()), "NDJSON", false, (long) sent.length))
                 .build());
         assertThat(store.keys()).containsExactly(uploadKey(answer.uploadId()));
@@ -510,7 +513,7 @@ class UploadIntakeTest {
 
         assertThat(ticket(answer)).isEqualTo(new UploadTicket(answer.uploadId(), "IN_QUEUE", null, null, null, null, List.of()));
         assertThat(transactions.committed()).containsExactly(UploadAccepted.newBuilder().setUploadId(answer.uploadId())
-                .setMerchantId(MERCHANT).setItemCount(null).setRefusedItems(0).setAcceptedAt(AT)
+                .setMerchantId(MERCHANT).setItemCount(null).setRefusedItems(0).setAcceptedAt(AT).setSubmissionOrder(101L)
                 .setBody(new SpooledBody(InMemoryBodyStore.BUCKET, "staged/" + MERCHANT + "/" + id, "NDJSON", true,
                         (long) file.length))
                 .build());
@@ -563,6 +566,25 @@ class UploadIntakeTest {
 
     // Small bodies: committed with their products and refusals, the object store left out.
 
+    /**
+     * The order of submissions is the order they were committed in, numbered just before the
+     * commit: not any clock (here one running backwards), and not when the request started.
+     */
+    @Test
+    void eachAcceptedUploadIsNumberedAfterTheOnesCommittedBeforeItWhateverTheClockSays() throws Exception {
+        Clock backwards = Clock.offset(Clock.fixed(AT, ZoneOffset.UTC), Duration.ZERO);
+        intake = intake(MAX_ITEMS, INLINE_BODY_BYTES, backwards);
+        accept(ndjsonBody(ndjson(product("A"))));
+        intake = intake(MAX_ITEMS, INLINE_BODY_BYTES, Clock.offset(backwards, Duration.ofHours(-1)));
+        accept(ndjsonBody(ndjson(product("A"))));
+        intake = intake(MAX_ITEMS, 0, Clock.offset(backwards, Duration.ofHours(-2)));
+        accept(ndjsonBody(ndjson(product("A"))));
+
+        assertThat(transactions.committed()).extracting(UploadAccepted::getSubmissionOrder).containsExactly(101L, 102L, 103L);
+        assertThat(transactions.committed().get(1).getAcceptedAt()).isBefore(transactions.committed().get(0).getAcceptedAt());
+        assertThat(transactions.products()).extracting(ProductSubmitted::getSubmissionOrder).containsExactly(101L, 102L);
+    }
+
     @Test
     void aSmallBodyIsCommittedWithItsProductsAndRefusalsAndNothingIsStored() throws Exception {
         intake = intake(MAX_ITEMS, INLINE_BODY_BYTES, ticking());
@@ -578,11 +600,12 @@ class UploadIntakeTest {
         UploadAccepted accepted = transactions.committed().get(0);
         Instant at = accepted.getAcceptedAt();
         assertThat(accepted).isEqualTo(UploadAccepted.newBuilder().setUploadId(id).setMerchantId(MERCHANT).setItemCount(4)
-                .setRefusedItems(2).setAcceptedAt(at).setBody(null).build());
+                .setRefusedItems(2).setAcceptedAt(at).setSubmissionOrder(101L).setBody(null).build());
         assertThat(transactions.products())
                 .extracting(ProductSubmitted::getItemIndex, ProductSubmitted::getSku, ProductSubmitted::getTitle,
-                        ProductSubmitted::getUploadId, ProductSubmitted::getMerchantId, ProductSubmitted::getAcceptedAt)
-                .containsExactly(tuple(0, "A", "Mug A", id, MERCHANT, at), tuple(3, "C", "Mug C", id, MERCHANT, at));
+                        ProductSubmitted::getUploadId, ProductSubmitted::getMerchantId, ProductSubmitted::getAcceptedAt,
+                        ProductSubmitted::getSubmissionOrder)
+                .containsExactly(tuple(0, "A", "Mug A", id, MERCHANT, at, 101L), tuple(3, "C", "Mug C", id, MERCHANT, at, 101L));
         ItemOutcomes refused = transactions.refusals().get(0);
         assertThat(transactions.refusals()).hasSize(1);
         assertThat(refused.getUploadId()).isEqualTo(id);

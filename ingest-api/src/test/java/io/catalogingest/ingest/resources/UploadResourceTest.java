@@ -76,7 +76,7 @@ class UploadResourceTest {
     private static final FakeUploadTransactions TRANSACTIONS = new FakeUploadTransactions();
     private static final FakeIdempotencyDao IDEMPOTENCY = new FakeIdempotencyDao();
     private static final UploadIntake INTAKE = new UploadIntake(UploadBodies.JSON, STORE, TRANSACTIONS,
-            new Claims(IDEMPOTENCY, 86_400, 300), new UploadIntake.Limits(MAX_BODY_BYTES, MAX_ITEMS, 0),
+            new Claims(IDEMPOTENCY, 86_400, 300), new java.util.concurrent.atomic.AtomicLong()::incrementAndGet, new UploadIntake.Limits(MAX_BODY_BYTES, MAX_ITEMS, 0),
             Clock.fixed(AT, ZoneOffset.UTC));
 
     private static final ResourceExtension RESOURCES = resources(1_000);

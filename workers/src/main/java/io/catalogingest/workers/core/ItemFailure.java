@@ -18,6 +18,16 @@ public final class ItemFailure extends Exception {
         this.permanent = permanent;
     }
 
+    /** A stage threw something that is no dependency's fault: the item's own, worth another attempt. */
+    public static ItemFailure unexpected(Throwable cause) {
+        return new ItemFailure("PROCESSING_FAILED", "the stage failed on this item: " + cause, false, cause);
+    }
+
+    /** A dependency failed the item as a whole more often than it may be retried in place. */
+    public static ItemFailure dependencyUnavailable(int times, Throwable cause) {
+        return new ItemFailure("DEPENDENCY_UNAVAILABLE", "failed " + times + " times in place: " + cause, false, cause);
+    }
+
     public String code() {
         return code;
     }

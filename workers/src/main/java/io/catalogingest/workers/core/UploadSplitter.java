@@ -104,7 +104,7 @@ public final class UploadSplitter {
         public void accepted(int index, ProductRequest product) throws IOException {
             if (index >= resumeFrom) {
                 emit(() -> out.product(Products.submitted(upload.getUploadId(), upload.getMerchantId(), index, product,
-                        upload.getAcceptedAt())));
+                        upload.getAcceptedAt(), upload.getSubmissionOrder())));
             }
             advance(index);
         }

@@ -46,21 +46,19 @@ public final class ImageWorker implements StageHandler {
         for (ProductSubmitted product : batch) {
             done.add(storeAll(product)); // an object-store fault throws: the pool processes the product again
         }
-        List<ImageRow> rows = new ArrayList<>();
-        for (ProductImages p : done) {
-            if (p.failure() == null) {
-                p.images().forEach(i -> rows.add(row(p.product(), i)));
-            }
-        }
         jdbi.useTransaction(h -> {
             ProductImageDao dao = h.attach(ProductImageDao.class);
-            dao.upsert(rows);
+            List<ImageRow> rows = new ArrayList<>();
             for (ProductImages p : done) {
-                if (p.failure() == null) {
-                    ProductSubmitted s = p.product();
-                    dao.trimTo(s.getMerchantId(), s.getSku(), s.getImages().size(), SubmissionVersion.of(s));
+                ProductSubmitted s = p.product();
+                // An older submission than the gallery's changes nothing, whatever order the workers finish in.
+                if (p.failure() == null && dao.claimGallery(s.getMerchantId(), s.getSku(), SubmissionVersion.of(s),
+                        s.getImages().size()).isPresent()) {
+                    dao.trimTo(s.getMerchantId(), s.getSku(), s.getImages().size());
+                    p.images().forEach(i -> rows.add(row(s, i)));
                 }
             }
+            dao.upsert(rows);
         });
         return done.stream()
                 .map(p -> p.failure() == null ? ItemOutcome.applied(p.product()) : ItemOutcome.failed(p.product(), p.failure()))

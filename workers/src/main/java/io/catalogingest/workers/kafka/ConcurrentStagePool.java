@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.schemas.ProductSubmitted;
-import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.PartitionProgress;
 import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.StageHandler;
@@ -32,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * it is polled, many at a time, and records finish in any order. Each consumer commits, per
  * partition, only up to the lowest record not finished yet ({@link PartitionProgress}); a record
  * is finished once its outcome is acknowledged. It pauses its partitions while {@code maxInFlight}
- * records are being processed, and pauses them all, with
- * backoff, while a dependency fails whole records (database or object store down), retrying
- * those records without counting attempts. On revocation or shutdown it waits for the records of
+ * records are being processed, and pauses them all, with backoff, while a dependency fails whole
+ * records (database, object store or registry down), retrying those records without counting
+ * attempts, each at most {@link RetryPolicy#retriesInPlace} times in a row; a fault of the record's
+ * own spends an attempt ({@link #applyIsolatingFaults}). On revocation or shutdown it waits for the records of
  * the partitions it gives up, commits what finished, and abandons the rest uncommitted.
  */
 public final class ConcurrentStagePool extends ConsumerPool {
@@ -66,11 +66,14 @@ public final class ConcurrentStagePool extends ConsumerPool {
         return SETTLE_TIMEOUT.plusSeconds(10);
     }
 
-    /** A record whose processing ended; {@code again} if a dependency failed it as a whole. */
-    private record Done(ConsumerRecord<String, byte[]> record, boolean again) {}
+    /**
+     * A record whose processing ended; {@code fault} set if a dependency failed it as a whole, for the
+     * {@code failedInPlace}-th time in a row.
+     */
+    private record Done(ConsumerRecord<String, byte[]> record, Throwable fault, int failedInPlace) {}
 
     /** A record to process again once the backoff has passed. */
-    private record Redo(ConsumerRecord<String, byte[]> record, long notBefore) {}
+    private record Redo(Done failed, long notBefore) {}
 
     private final class Worker extends Member {
         final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
@@ -105,7 +108,7 @@ public final class ConcurrentStagePool extends ConsumerPool {
                         for (ConsumerRecord<String, byte[]> r : pauses.due(consumer.poll(Duration.ofMillis(100)))) {
                             progress.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new PartitionProgress())
                                     .started(r.offset());
-                            dispatch(r);
+                            dispatch(r, null);
                         }
                         redispatchDue();
                         drain();
@@ -120,51 +123,57 @@ public final class ConcurrentStagePool extends ConsumerPool {
             }
         }
 
-        private void dispatch(ConsumerRecord<String, byte[]> record) {
+        /** {@code failed}: how the record failed in place before, or null. */
+        private void dispatch(ConsumerRecord<String, byte[]> record, Done failed) {
             executing.incrementAndGet();
             unfinished++;
             running.merge(new TopicPartition(record.topic(), record.partition()), 1, Integer::sum);
-            executor.execute(() -> process(record));
+            int failedInPlace = failed == null ? 0 : failed.failedInPlace();
+            executor.execute(() -> process(record, failedInPlace, failed == null ? null : failed.fault()));
         }
 
         /**
          * Runs on the executor: applies one record; it is done once everything it publishes is
          * acknowledged, which the executor thread does not wait for (outcomes are sent in batches).
          */
-        private void process(ConsumerRecord<String, byte[]> record) {
+        private void process(ConsumerRecord<String, byte[]> record, int failedInPlace, Throwable lastFault) {
             List<CompletableFuture<?>> acks = new ArrayList<>();
             try {
-                ProductSubmitted product;
-                try {
-                    product = router.read(record);
-                } catch (OutcomeRouter.UnreadableRecordException unreadable) {
-                    acks.add(router.unreadable(record, unreadable));
-                    product = null;
-                }
-                if (product != null) {
-                    ItemOutcome outcome = handler.process(List.of(product)).get(0);
-                    acks.addAll(router.route(record, outcome));
+                if (failedInPlace > retryPolicy.retriesInPlace()) {
+                    acks.addAll(router.givenUpInPlace(record, failedInPlace, lastFault));
+                } else {
+                    ProductSubmitted product;
+                    try {
+                        product = router.read(record);
+                    } catch (OutcomeRouter.UnreadableRecordException unreadable) {
+                        acks.add(router.unreadable(record, unreadable));
+                        product = null;
+                    }
+                    if (product != null) {
+                        acks.addAll(router.route(record, applyIsolatingFaults(List.of(product)).get(0)));
+                    }
                 }
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Exception | Error e) {
-                done.add(failedAsAWhole(record, e));
+                done.add(failedAsAWhole(record, e, failedInPlace));
                 return;
             } finally {
                 executing.decrementAndGet();
             }
-            OutcomeBatcher.all(acks).whenComplete((ok, e) -> done.add(e == null ? new Done(record, false) : failedAsAWhole(record, e)));
+            OutcomeBatcher.all(acks).whenComplete((ok, e) ->
+                    done.add(e == null ? new Done(record, null, 0) : failedAsAWhole(record, e, failedInPlace)));
         }
 
         /**
-         * Database, object store or Kafka failed the record as a whole (some drivers throw
-         * AssertionError on a dropped connection): not the item's fault, no attempt counted.
+         * A dependency (database, object store, registry, Kafka) failed the record as a whole: not
+         * the item's fault, no attempt counted, but counted in place.
          */
-        private Done failedAsAWhole(ConsumerRecord<String, byte[]> record, Throwable e) {
+        private Done failedAsAWhole(ConsumerRecord<String, byte[]> record, Throwable e, int failedBefore) {
             dependencyFaults.mark();
-            LOG.warn("{} record {}-{}@{} failed; it will be processed again: {}", handler.stage(), record.topic(),
-                    record.partition(), record.offset(), e.toString());
-            return new Done(record, true);
+            LOG.warn("{} record {}-{}@{} failed ({} time(s) in a row); it will be processed again: {}", handler.stage(),
+                    record.topic(), record.partition(), record.offset(), failedBefore + 1, e.toString());
+            return new Done(record, e, failedBefore + 1);
         }
 
         private void drain() {
@@ -176,10 +185,10 @@ public final class ConcurrentStagePool extends ConsumerPool {
                 if (p == null) {
                     continue; // the partition moved to another consumer meanwhile; it will redo the record
                 }
-                if (d.again()) {
+                if (d.fault() != null) {
                     long now = System.currentTimeMillis();
                     pausedForFaultUntil = now + backoff.toMillis();
-                    redo.add(new Redo(d.record(), pausedForFaultUntil));
+                    redo.add(new Redo(d, pausedForFaultUntil));
                     backoff = PoolSupport.nextBackoff(backoff);
                 } else {
                     p.finished(d.record().offset());
@@ -194,7 +203,7 @@ public final class ConcurrentStagePool extends ConsumerPool {
                 Redo r = it.next();
                 if (r.notBefore() <= now) {
                     it.remove();
-                    dispatch(r.record());
+                    dispatch(r.failed().record(), r.failed());
                 }
             }
         }
@@ -241,7 +250,7 @@ public final class ConcurrentStagePool extends ConsumerPool {
          */
         private void settle(Collection<TopicPartition> partitions) {
             long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT.toMillis();
-            redo.removeIf(r -> partitions.contains(new TopicPartition(r.record().topic(), r.record().partition())));
+            redo.removeIf(r -> partitions.contains(new TopicPartition(r.failed().record().topic(), r.failed().record().partition())));
             while (System.currentTimeMillis() < deadline && partitions.stream().anyMatch(tp -> running.getOrDefault(tp, 0) > 0)) {
                 drain();
                 try {

@@ -36,7 +36,6 @@ final class OutcomeRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRouter.class);
 
     private final Stage stage;
-    private final String retryTopic;
     private final String deadLetterTopic;
     private final RetryPolicy retryPolicy;
     private final Producer<String, byte[]> producer;
@@ -55,7 +54,6 @@ final class OutcomeRouter implements AutoCloseable {
     OutcomeRouter(Producer<String, byte[]> producer, SchemaRegistry registry, Stage stage, RetryPolicy retryPolicy,
             MetricRegistry metrics, String metricPrefix) {
         this.stage = stage;
-        this.retryTopic = Topics.retry(stage);
         this.deadLetterTopic = Topics.deadLetter(stage);
         this.retryPolicy = retryPolicy;
         this.producer = producer;
@@ -121,6 +119,25 @@ final class OutcomeRouter implements AutoCloseable {
                 OutcomeBatch.failure(product.getItemIndex(), product.getSku(), failure.code(), failure.getMessage(), attempt)));
     }
 
+    /**
+     * A record a dependency kept failing as a whole beyond {@link RetryPolicy#retriesInPlace}: it
+     * spends an attempt after all, so that its partition moves on; at the last attempt it is
+     * dead-lettered, reported if it can be read (else it stays, as the registry cannot read it yet).
+     */
+    List<CompletableFuture<?>> givenUpInPlace(ConsumerRecord<String, byte[]> record, int times, Throwable cause) {
+        ItemFailure failure = ItemFailure.dependencyUnavailable(times, cause);
+        int attempt = attemptOf(record);
+        if (retryPolicy.route(failure, attempt) == RetryPolicy.Route.RETRY) {
+            retried.mark();
+            return List.of(retry(record, failure, attempt));
+        }
+        try {
+            return route(record, ItemOutcome.failed(read(record), failure));
+        } catch (UnreadableRecordException unreadable) {
+            return List.of(unreadable(record, unreadable));
+        }
+    }
+
     /** Sends every outcome gathered so far, now. */
     void flush() {
         outcomes.flush();
@@ -128,7 +145,7 @@ final class OutcomeRouter implements AutoCloseable {
     }
 
     private CompletableFuture<RecordMetadata> retry(ConsumerRecord<String, byte[]> record, ItemFailure failure, int attempt) {
-        ProducerRecord<String, byte[]> out = forward(retryTopic, record, failure, attempt + 1);
+        ProducerRecord<String, byte[]> out = forward(Topics.retry(stage, RetryPolicy.tierAfter(attempt)), record, failure, attempt + 1);
         RecordHeaders.put(out.headers(), RecordHeaders.NOT_BEFORE,
                 System.currentTimeMillis() + retryPolicy.delayAfter(attempt).toMillis());
         return send(out);

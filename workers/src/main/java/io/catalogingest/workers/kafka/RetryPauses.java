@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.catalogingest.schemas.RecordHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -13,17 +14,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Delays on the retry topic without blocking anything else: a retry record that is not due yet
- * stays unconsumed, its partition rewound to it and paused until it is due. One per consumer.
+ * Delays on the retry topics without blocking anything else: a retry record that is not due yet
+ * stays unconsumed, its partition rewound to it and paused until it is due. Every record of one
+ * retry topic waits the same delay, so the records behind a paused head are not due either.
+ * One per consumer.
  */
 final class RetryPauses {
     private final Consumer<String, byte[]> consumer;
-    private final String retryTopic;
+    private final Set<String> retryTopics;
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
 
-    RetryPauses(Consumer<String, byte[]> consumer, String retryTopic) {
+    RetryPauses(Consumer<String, byte[]> consumer, Collection<String> retryTopics) {
         this.consumer = consumer;
-        this.retryTopic = retryTopic;
+        this.retryTopics = Set.copyOf(retryTopics);
     }
 
     /** The records that may be processed now, in partition order. */
@@ -33,7 +36,7 @@ final class RetryPauses {
         for (TopicPartition tp : records.partitions()) {
             for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
                 long notBefore = RecordHeaders.number(r.headers(), RecordHeaders.NOT_BEFORE, 0);
-                if (tp.topic().equals(retryTopic) && notBefore > now) {
+                if (retryTopics.contains(tp.topic()) && notBefore > now) {
                     consumer.seek(tp, r.offset());
                     consumer.pause(List.of(tp));
                     pausedUntil.put(tp, notBefore);

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * A pool of consumers in one consumer group that process whole batches: right for the catalog
  * writer, whose database writes are fastest per batch. For every polled batch: apply it, route
  * every item (see {@link OutcomeRouter}), wait for the acknowledgements, and only then commit the
- * batch's offsets. A crash before the commit re-delivers the batch; the stage's effects are
+ * batch's offsets. A record the stage fails on for a reason of its own is isolated by halving the
+ * batch and spends an attempt alone ({@link #applyIsolatingFaults}); a dependency fault takes the
+ * whole batch again, at most {@link RetryPolicy#retriesInPlace} times in a row. A crash before the commit re-delivers the batch; the stage's effects are
  * idempotent and the status fold keeps sets of items, so that is harmless.
  */
 public final class StagePool extends ConsumerPool {
@@ -60,6 +62,8 @@ public final class StagePool extends ConsumerPool {
         @Override
         public void run() {
             Duration backoff = PoolSupport.FIRST_BACKOFF;
+            int failedInPlace = 0;
+            Throwable lastFault = null;
             try (consumer) {
                 subscribe(new RebalanceListener(consumer, pauses::forget));
                 while (true) {
@@ -69,17 +73,24 @@ public final class StagePool extends ConsumerPool {
                         continue;
                     }
                     try (Timer.Context ignored = batches.time()) {
-                        processBatch(pauses.due(records));
+                        List<ConsumerRecord<String, byte[]>> due = pauses.due(records);
+                        if (failedInPlace > retryPolicy.retriesInPlace()) {
+                            giveUpInPlace(due, failedInPlace, lastFault);
+                        } else {
+                            processBatch(due);
+                        }
                         backoff = PoolSupport.FIRST_BACKOFF;
+                        failedInPlace = 0;
                     } catch (WakeupException | VirtualMachineError e) {
                         throw e;
                     } catch (Exception | Error e) {
-                        // A fault of the whole batch (database, object store, Kafka; some drivers throw
-                        // AssertionError on a dropped connection) is not the items' fault: no attempt
-                        // is counted; wait and take the same records again.
+                        // A dependency's fault (database, object store, registry, Kafka) is not the
+                        // items': no attempt is counted; wait and take the same records again.
                         dependencyFaults.mark();
-                        LOG.warn("{} batch of {} records failed; pausing {} ms before retrying it: {}", handler.stage(),
-                                records.count(), backoff.toMillis(), e.toString());
+                        failedInPlace++;
+                        lastFault = e;
+                        LOG.warn("{} batch of {} records failed ({} time(s) in a row); pausing {} ms before retrying it: {}",
+                                handler.stage(), records.count(), failedInPlace, backoff.toMillis(), e.toString());
                         rewind(records);
                         Thread.sleep(backoff.toMillis());
                         backoff = PoolSupport.nextBackoff(backoff);
@@ -106,10 +117,26 @@ public final class StagePool extends ConsumerPool {
                     acks.add(router.unreadable(r, unreadable));
                 }
             }
-            List<ItemOutcome> results = batch.isEmpty() ? List.of() : handler.process(batch);
+            List<ItemOutcome> results = batch.isEmpty() ? List.of() : applyIsolatingFaults(batch);
             for (int i = 0; i < results.size(); i++) {
                 acks.addAll(router.route(readable.get(i), results.get(i)));
             }
+            acknowledgeAndCommit(records, acks);
+        }
+
+        /** The batch failed in place more often than allowed: every record spends an attempt instead. */
+        private void giveUpInPlace(List<ConsumerRecord<String, byte[]>> records, int times, Throwable fault) throws Exception {
+            LOG.warn("{} batch of {} records failed {} times in place; each spends an attempt: {}", handler.stage(),
+                    records.size(), times, String.valueOf(fault));
+            List<CompletableFuture<?>> acks = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> r : records) {
+                acks.addAll(router.givenUpInPlace(r, times, fault));
+            }
+            acknowledgeAndCommit(records, acks);
+        }
+
+        private void acknowledgeAndCommit(List<ConsumerRecord<String, byte[]>> records, List<CompletableFuture<?>> acks)
+                throws Exception {
             router.flush();
             OutcomeBatcher.all(acks).get();
             if (!records.isEmpty()) {

@@ -257,7 +257,7 @@ class UploadSplitterTest {
                     @Override
                     public void accepted(int index, ProductRequest product) {
                         verdicts.add(new Verdict(index, product.sku(), ACCEPTED));
-                        products.add(Products.submitted(UPLOAD_ID, MERCHANT_ID, index, product, ACCEPTED_AT));
+                        products.add(Products.submitted(UPLOAD_ID, MERCHANT_ID, index, product, ACCEPTED_AT, null));
                     }
 
                     @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -62,6 +63,28 @@ class ConcurrentStagePoolTest {
         assertThat(kafka.outcomesOf(MockKafka.UPLOAD_ID)).allMatch(o -> o.getStage() == Stage.IMAGES);
         assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0, 1, 2, 3);
         assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
+    }
+
+    /**
+     * A record the stage throws on for a reason of its own (the JDK's GIF reader on a frameless GIF
+     * threw IndexOutOfBoundsException) is not redone in place for ever: it spends an attempt on the
+     * retry topic, and the records behind it are committed.
+     */
+    @Test
+    void aRecordTheStageThrowsOnSpendsAnAttemptInsteadOfHoldingItsPartition() throws InterruptedException {
+        RecordingStage stage = new RecordingStage(Stage.IMAGES, 0).poison(0);
+        kafka.deliverOnFirstPoll(kafka.products(2));
+        start(stage);
+
+        executor.runNext();
+        executor.runNext();
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 2);
+
+        assertThat(stage.calls).as("each once, nothing redone").hasSize(2);
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(1);
+        assertThat(kafka.sentTo(Topics.retry(Stage.IMAGES, 1))).hasSize(1)
+                .allSatisfy(r -> assertThat(MockKafka.headers(r)).containsEntry(RecordHeaders.ERROR_CODE, "PROCESSING_FAILED"));
+        assertThat(metrics.meter("stage.images.dependency-faults").getCount()).isZero();
     }
 
     @Test

@@ -52,7 +52,7 @@ final class MockKafka implements KafkaClients {
     static final TopicPartition UPLOADS_0 = new TopicPartition(Topics.UPLOADS, 0);
     static final String UPLOAD_ID = "upload-1";
     /** Attempts enough for any test, with delays no test waits for. */
-    static final RetryPolicy RETRIES = new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1));
+    static final RetryPolicy RETRIES = new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1), 3);
 
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     /** The registry the pool is given: {@link #registry}, unless a test makes it unavailable for a while. */

@@ -26,7 +26,7 @@ class RetryPausesTest {
     private static final long HOUR = Duration.ofHours(1).toMillis();
 
     private final MockKafka kafka = new MockKafka(true);
-    private final RetryPauses pauses = new RetryPauses(kafka.consumer, RETRY_TOPIC);
+    private final RetryPauses pauses = new RetryPauses(kafka.consumer, List.of(RETRY_TOPIC));
     private final long now = System.currentTimeMillis();
 
     @BeforeEach

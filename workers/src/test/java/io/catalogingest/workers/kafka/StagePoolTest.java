@@ -5,13 +5,17 @@ import static io.catalogingest.workers.kafka.MockKafka.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
 import com.codahale.metrics.MetricRegistry;
+import io.catalogingest.schemas.FailedItem;
 import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
+import io.catalogingest.workers.core.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -24,8 +28,11 @@ class StagePoolTest {
     private StagePool pool;
 
     private void start(MockKafka kafka, RecordingStage stage) {
-        pool = new StagePool(kafka, "catalog", "test", stage, 1, 100,
-                MockKafka.RETRIES, metrics);
+        start(kafka, stage, MockKafka.RETRIES);
+    }
+
+    private void start(MockKafka kafka, RecordingStage stage, RetryPolicy retries) {
+        pool = new StagePool(kafka, "catalog", "test", stage, 1, 100, retries, metrics);
         pool.start();
     }
 
@@ -107,5 +114,74 @@ class StagePoolTest {
         assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
         assertThat(metrics.meter("stage.catalog.dependency-faults").getCount()).isEqualTo(1);
         assertThat(metrics.meter("stage.catalog.dead-lettered").getCount()).isZero();
+    }
+
+    /**
+     * Acceptance: one record the stage always throws on (not a dependency's fault) is isolated by
+     * halving the batch: the other records are applied and reported, that one alone spends its
+     * attempt, here the only one, and is dead-lettered with its code; the partition moves on.
+     */
+    @Test
+    void aRecordTheStageAlwaysThrowsOnIsIsolatedAndDeadLetteredWhileTheRestOfItsBatchIsWritten() {
+        MockKafka kafka = new MockKafka(true);
+        RecordingStage stage = new RecordingStage(Stage.CATALOG, 0).poison(5);
+        kafka.deliverOnFirstPoll(kafka.products(8));
+        start(kafka, stage, new RetryPolicy(1, Duration.ofMinutes(1), Duration.ofMinutes(1), 3));
+
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 8);
+
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0, 1, 2, 3, 4, 6, 7);
+        assertThat(kafka.failures(MockKafka.UPLOAD_ID)).extracting(FailedItem::getItemIndex, FailedItem::getErrorCode,
+                FailedItem::getAttempt).containsExactly(tuple(5, "PROCESSING_FAILED", 1));
+        List<ProducerRecord<String, byte[]>> deadLetters = kafka.sentTo(Topics.deadLetter(Stage.CATALOG));
+        assertThat(deadLetters).hasSize(1);
+        assertThat(MockKafka.headers(deadLetters.get(0))).containsEntry(RecordHeaders.ERROR_CODE, "PROCESSING_FAILED")
+                .containsEntry(RecordHeaders.ERROR_CLASS, IllegalArgumentException.class.getName());
+        // Halved down to the record: [0..7] fails, [0..3] is applied, [4..7] and [4,5] fail, [4], [5] alone, [6,7].
+        assertThat(stage.calls).hasSize(7).last().isEqualTo(List.of(MockKafka.product(6), MockKafka.product(7)));
+        assertThat(metrics.meter("stage.catalog.dependency-faults").getCount()).isZero();
+        assertThat(metrics.meter("stage.catalog.record-faults").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordTheStageThrowsOnWithAttemptsLeftGoesToTheFirstRetryTier() {
+        MockKafka kafka = new MockKafka(true);
+        RecordingStage stage = new RecordingStage(Stage.CATALOG, 0).poison(1);
+        kafka.deliverOnFirstPoll(kafka.products(3));
+        start(kafka, stage);
+
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 3);
+
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).containsExactly(0, 2);
+        assertThat(kafka.failures(MockKafka.UPLOAD_ID)).isEmpty();
+        List<ProducerRecord<String, byte[]>> retries = kafka.sentTo(Topics.retry(Stage.CATALOG, 1));
+        assertThat(retries).hasSize(1);
+        assertThat(MockKafka.headers(retries.get(0))).containsEntry(RecordHeaders.ERROR_CODE, "PROCESSING_FAILED")
+                .containsEntry(RecordHeaders.ATTEMPT, "2");
+    }
+
+    /**
+     * A dependency that keeps failing the batch: taken again in place (no attempt) only
+     * {@code retriesInPlace} times, then every record spends an attempt, so the partition moves on.
+     */
+    @Test
+    void aBatchFailingInPlaceBeyondTheBoundSpendsAnAttemptPerRecord() {
+        MockKafka kafka = new MockKafka(true);
+        RecordingStage stage = new RecordingStage(Stage.CATALOG, Integer.MAX_VALUE);
+        List<ConsumerRecord<String, byte[]>> records = kafka.products(2);
+        kafka.deliverOnFirstPoll(records);
+        for (int i = 0; i < 3; i++) {
+            kafka.deliverAgainAtNextPoll(PRODUCTS_0, records);
+        }
+        start(kafka, stage, new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1), 2));
+
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 2);
+
+        assertThat(stage.calls).as("the first try and two in place").hasSize(3);
+        assertThat(metrics.meter("stage.catalog.dependency-faults").getCount()).isEqualTo(3);
+        List<ProducerRecord<String, byte[]>> retries = kafka.sentTo(Topics.retry(Stage.CATALOG, 1));
+        assertThat(retries).hasSize(2).allSatisfy(r -> assertThat(MockKafka.headers(r))
+                .containsEntry(RecordHeaders.ERROR_CODE, "DEPENDENCY_UNAVAILABLE").containsEntry(RecordHeaders.ATTEMPT, "2"));
+        assertThat(kafka.sentTo(Topics.deadLetter(Stage.CATALOG))).isEmpty();
     }
 }

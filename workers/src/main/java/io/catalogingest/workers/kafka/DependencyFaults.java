@@ -1,0 +1,64 @@
+package io.catalogingest.workers.kafka;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+import io.catalogingest.schemas.serde.SchemaRegistryClient;
+import org.apache.kafka.common.errors.RetriableException;
+import org.jdbi.v3.core.ConnectionException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Tells a dependency's fault from the work's own. Only a fault recognised here (the database,
+ * the object store, the schema registry or Kafka unreachable, timing out or overloaded) is waited
+ * out with the same work taken again, no attempt spent; anything else is the record's, and spends
+ * one, so that no record can hold its partition for ever.
+ */
+final class DependencyFaults {
+    private DependencyFaults() {}
+
+    static boolean isDependencyFault(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (recognised(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean recognised(Throwable t) {
+        return t instanceof SchemaRegistryClient.UnavailableException
+                || t instanceof ConnectionException
+                || t instanceof SQLTransientException
+                || t instanceof SQLNonTransientConnectionException
+                || t instanceof SQLRecoverableException
+                || t instanceof SQLException sql && unavailable(sql.getSQLState())
+                || t instanceof SdkClientException
+                || t instanceof AwsServiceException aws && (aws.statusCode() >= 500 || aws.statusCode() == 429)
+                || t instanceof RetriableException
+                || t instanceof ConnectException
+                || t instanceof NoRouteToHostException
+                || t instanceof SocketTimeoutException
+                || t instanceof HttpTimeoutException;
+    }
+
+    /**
+     * SQLSTATE classes 08 (connection), 53 (insufficient resources), 57 (operator intervention, e.g.
+     * a restart), and serialization failures and deadlocks, which succeed when tried again.
+     */
+    private static boolean unavailable(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                || state.equals("40001") || state.equals("40P01"));
+    }
+}

@@ -1,0 +1,113 @@
+package io.catalogingest.workers.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+import io.catalogingest.common.db.Migrations;
+import io.catalogingest.common.net.AddressPolicy;
+import io.catalogingest.devstack.DevStack;
+import io.catalogingest.devstack.EmbeddedDatabase;
+import io.catalogingest.schemas.ProductImage;
+import io.catalogingest.schemas.ProductSubmitted;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The image stage against real PostgreSQL and the local image origin: a product's gallery is the
+ * newest submission's, whole, whatever order the submissions are processed in.
+ */
+class GalleryVersionTest {
+    private static Jdbi jdbi;
+    private static ImageFetcher fetcher;
+    private static ImageWorker worker;
+
+    @BeforeAll
+    static void stage() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(DevStack.shared().database.jdbcUrl());
+        ds.setUser(EmbeddedDatabase.USER);
+        ds.setPassword(EmbeddedDatabase.PASSWORD);
+        Migrations.migrate(ds);
+        jdbi = Jdbi.create(ds).installPlugins();
+        fetcher = new ImageFetcher(new AddressPolicy(List.of("127.0.0.0/8")), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                1 << 20, 0, 4);
+        Set<String> stored = ConcurrentHashMap.newKeySet();
+        ObjectStorage memory = new ObjectStorage() {
+            @Override
+            public boolean exists(String key) {
+                return stored.contains(key);
+            }
+
+            @Override
+            public void put(String key, String contentType, byte[] bytes) {
+                stored.add(key);
+            }
+        };
+        worker = new ImageWorker(fetcher, new ImageStore(memory, 50_000_000), jdbi);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        fetcher.close();
+    }
+
+    private static ProductSubmitted submission(String merchant, long order, int images) {
+        List<ProductImage> gallery = IntStream.range(0, images)
+                .mapToObj(i -> new ProductImage(DevStack.shared().imageOrigin.imageUrl(merchant + "-" + order + "-" + i), i)).toList();
+        return ProductSubmitted.newBuilder().setUploadId(UUID.randomUUID().toString()).setMerchantId(merchant).setItemIndex(0)
+                .setSku("SKU-1").setTitle("t").setPrice(new BigDecimal("1.0000")).setCurrency("EUR").setAttributes(Map.of())
+                .setImages(gallery).setAcceptedAt(Instant.EPOCH).setSubmissionOrder(order).build();
+    }
+
+    /** The gallery as stored: the source URL per position, in order. */
+    private static List<String> gallery(String merchant) {
+        return jdbi.withHandle(h -> h.createQuery(
+                "SELECT source_url FROM product_images WHERE merchant_id = :m AND sku = 'SKU-1' ORDER BY position")
+                .bind("m", merchant).mapTo(String.class).list());
+    }
+
+    private static List<String> urls(ProductSubmitted p) {
+        return p.getImages().stream().map(ProductImage::getUrl).toList();
+    }
+
+    @Test
+    void anOlderSubmissionWithMoreImagesProcessedLastBringsNoneOfThemBack() throws Exception {
+        String merchant = "m-" + UUID.randomUUID();
+        ProductSubmitted older = submission(merchant, 10, 3);
+        ProductSubmitted newer = submission(merchant, 20, 1);
+
+        worker.process(List.of(newer));
+        var outcomes = worker.process(List.of(older));
+
+        assertThat(gallery(merchant)).isEqualTo(urls(newer));
+        assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.succeeded()).as("superseded, not failed").isTrue());
+    }
+
+    @Test
+    void aNewerSubmissionReplacesTheWholeGalleryAndOneWithoutImagesEmptiesIt() throws Exception {
+        String merchant = "m-" + UUID.randomUUID();
+        ProductSubmitted first = submission(merchant, 10, 3);
+        ProductSubmitted second = submission(merchant, 20, 2);
+
+        worker.process(List.of(first));
+        assertThat(gallery(merchant)).isEqualTo(urls(first));
+        worker.process(List.of(second));
+        assertThat(gallery(merchant)).isEqualTo(urls(second));
+        worker.process(List.of(first)); // redelivered late
+        assertThat(gallery(merchant)).isEqualTo(urls(second));
+        worker.process(List.of(submission(merchant, 30, 0)));
+        assertThat(gallery(merchant)).isEmpty();
+    }
+}
