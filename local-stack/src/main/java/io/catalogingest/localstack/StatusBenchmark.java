@@ -156,7 +156,7 @@ final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
                 producer.send(new ProducerRecord<>(Topics.UPLOADS, id, avro.serialize(Topics.UPLOADS,
-                        new UploadAccepted(id, merchant, items, 0, start.plusMillis(u), null))));
+                        new UploadAccepted(id, merchant, items, 0, start.plusMillis(u), null, null))));
                 for (Stage stage : STAGES) {
                     OutcomeBatch batch = new OutcomeBatch(id, stage);
                     for (int i = 0; i < items; i++) {
@@ -180,7 +180,7 @@ final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("bench-status-large"), new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.UPLOADS, id, avro.serialize(Topics.UPLOADS,
-                    new UploadAccepted(id, merchant, largeItems, 0, Instant.now(), null))));
+                    new UploadAccepted(id, merchant, largeItems, 0, Instant.now(), null, null))));
             for (Stage stage : STAGES) {
                 List<Integer> order = new ArrayList<>(largeItems);
                 for (int i = 0; i < largeItems; i++) {

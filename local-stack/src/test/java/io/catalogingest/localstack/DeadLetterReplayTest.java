@@ -26,8 +26,6 @@ import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +51,6 @@ class DeadLetterReplayTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String merchant = "m-replay-" + run;
         String key = Pipeline.stack().createMerchant(merchant, "Replay");
-        String group = "replay-test-" + run;
         Pipeline.infra().imageOrigin.outage(true);
 
         Pipeline.Reply accepted = Pipeline.upload(key, "application/json",
@@ -76,26 +73,30 @@ class DeadLetterReplayTest {
         Cli.Run shown = Cli.withKafka("dlq", "show", "--stage", "images", "--upload", uploadId, "--limit", "2");
         assertThat(shown.out()).contains("2 record(s) shown").contains(RecordHeaders.ORIGIN_OFFSET).contains("sku-");
 
-        // A dry run reports and touches nothing: no offsets for the group, nothing republished.
-        Cli.Run dry = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group, "--dry-run");
+        // A dry run reports and touches nothing: nothing in the replay ledger, nothing republished.
+        int ledgerBefore = TopicReader.readCommitted(Topics.REPLAYS).size();
+        Cli.Run dry = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--dry-run");
         assertThat(dry.exit()).isZero();
         assertThat(dry.out()).contains("would replay " + ITEMS + " record(s)");
-        assertThat(committedOffsets(group)).isEmpty();
+        assertThat(TopicReader.readCommitted(Topics.REPLAYS)).hasSize(ledgerBefore);
         assertThat(replayed(uploadId)).isEmpty();
 
+        // A filtered replay consumes only what it replays: what its filter skips stays for the next one.
+        Cli.Run otherCode = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--error-code", "NO_SUCH_CODE");
+        assertThat(otherCode.out()).contains("replayed 0 record(s)").contains(ITEMS + " skipped by the filters");
+
         // Interrupted half way (--max), still during the outage: those two fail again, replay count 1.
-        Cli.Run firstHalf = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group, "--max", "2");
+        Cli.Run firstHalf = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--max", "2");
         assertThat(firstHalf.exit()).as(firstHalf.out() + firstHalf.err()).isZero();
         assertThat(firstHalf.out()).contains("replayed 2 record(s)").contains("stopped at --max 2");
-        assertThat(committedOffsets(group)).isNotEmpty();
+        assertThat(TopicReader.readCommitted(Topics.REPLAYS)).hasSize(ledgerBefore + 2);
         await().atMost(Duration.ofMinutes(1)).until(() -> deadLetters(uploadId).size() == ITEMS + 2);
 
         // The origin is fixed; the rerun resumes after the first two and refuses their second failures.
         Pipeline.infra().imageOrigin.outage(false);
-        Cli.Run rest = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group,
-                "--max-replays", "1");
+        Cli.Run rest = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--max-replays", "1");
         assertThat(rest.exit()).as(rest.out() + rest.err()).isEqualTo(3);
-        assertThat(rest.out()).contains("replayed 4 record(s)").contains("2 refused");
+        assertThat(rest.out()).contains("replayed 4 record(s)").contains("2 replayed by an earlier run").contains("2 refused");
         assertThat(rest.out().lines().filter(l -> l.contains("refused ") && l.contains("(replays 1)"))).hasSize(2);
 
         // Each dead letter was republished exactly once, with one replay counted.
@@ -143,9 +144,13 @@ class DeadLetterReplayTest {
         assertThat(stillFailed).extracting(i -> i.path("itemIndex").asInt()).containsExactlyInAnyOrderElementsOf(failedTwice);
         assertThat(stillFailed).allSatisfy(i -> assertThat(i.path("stage").asText()).isEqualTo("IMAGES"));
 
-        // Nothing left for this group: a third run finds nothing new.
-        Cli.Run again = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group);
-        assertThat(again.out()).contains("replayed 0 record(s)");
+        // Nothing left within the bound: a third run finds nothing new, and reading from the start does not
+        // republish the first failures again: the bound counts the replays of each original over all runs.
+        Cli.Run again = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--max-replays", "1");
+        assertThat(again.out()).contains("replayed 0 record(s)").contains(ITEMS + " replayed by an earlier run");
+        Cli.Run fromStart = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--max-replays", "1",
+                "--from-start");
+        assertThat(fromStart.out()).contains("replayed 0 record(s)").contains((ITEMS + 2) + " refused");
     }
 
     @Test
@@ -162,13 +167,12 @@ class DeadLetterReplayTest {
         // warning. At 8 records/s (after a burst of at most 9) a second has passed by record 18, so
         // it has committed a transaction (one a second) before that send; the records after the
         // last commit are in the open transaction the kill leaves behind.
-        String group = "replay-kill-" + run;
         String classpath = Path.of("../ops/target/pipelinectl.jar").toAbsolutePath() + java.io.File.pathSeparator
                 + Path.of(HaltingInterceptor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Process replay = new ProcessBuilder("java", "-cp", classpath, PipelineCtl.class.getName(),
-                "dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group, "--rate", "8",
+                "dlq", "replay", "--stage", "images", "--upload", uploadId, "--rate", "8",
                 "--kafka-property", "interceptor.classes=" + HaltingInterceptor.class.getName(),
-                "--kafka-property", HaltingInterceptor.HALT_AT + "=24",
+                "--kafka-property", HaltingInterceptor.HALT_AT + "=47", // two sends a record: it and its ledger entry
                 "--bootstrap-servers", Pipeline.infra().kafka.bootstrapServers(), "--schema-registry", Pipeline.infra().registry.url())
                 .redirectError(ProcessBuilder.Redirect.appendTo(Path.of("target", "replay-killed.log").toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(replay.getInputStream(), StandardCharsets.UTF_8));
@@ -182,8 +186,7 @@ class DeadLetterReplayTest {
         assertThat(before).as("committed before the kill").isBetween(1, 23);
 
         // The rerun refuses the records that failed again after their first replay and finishes the rest.
-        Cli.Run rest = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--group", group,
-                "--max-replays", "1");
+        Cli.Run rest = Cli.withKafka("dlq", "replay", "--stage", "images", "--upload", uploadId, "--max-replays", "1");
         assertThat(rest.out()).contains("replayed " + (items - before) + " record(s)");
         Map<Integer, Long> perItem = replayed(uploadId).stream()
                 .collect(Collectors.groupingBy(ProductSubmitted::getItemIndex, Collectors.counting()));
@@ -223,11 +226,5 @@ class DeadLetterReplayTest {
         Set<Integer> rest = new TreeSet<>(all);
         rest.removeAll(without);
         return rest;
-    }
-
-    private static Map<?, ?> committedOffsets(String group) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Pipeline.infra().kafka.bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        }
     }
 }

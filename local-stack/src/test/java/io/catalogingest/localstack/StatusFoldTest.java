@@ -101,7 +101,7 @@ class StatusFoldTest {
         send(batch(Stage.CATALOG).succeeded(0).succeeded(1), 3);
         send(batch(Stage.IMAGES).failed(broken(0, "BROKEN", 1)), 1);
         send(batch(Stage.VALIDATION).failed(OutcomeBatch.failure(4, "sku-4", "PRICE_INVALID", "price must be positive", 1)), 1);
-        send(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 5, 1, t0, null));
+        send(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 5, 1, t0, null, null));
         send(batch(Stage.IMAGES).succeeded(1), 2);
         // Item 2: a failure, then a success of the same stage: the success wins.
         send(batch(Stage.CATALOG).failed(broken(2, "BROKEN", 1)), 1);
@@ -235,7 +235,7 @@ class StatusFoldTest {
         String key = Pipeline.stack().createMerchant(merchant, "Fold late cancel");
         String url = Pipeline.stack().statusUrl() + "/v1/uploads/" + uploadId;
 
-        send(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 3, 0, t0, null));
+        send(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 3, 0, t0, null, null));
         send(batch(Stage.CATALOG).succeeded(0), 1);
         awaitStatus(url, key, s -> "IN_PROGRESS".equals(s.path("status").asText()));
 
@@ -296,7 +296,7 @@ class StatusFoldTest {
         String key = Pipeline.stack().createMerchant(merchant, "Fold old");
         String url = Pipeline.stack().statusUrl() + "/v1/uploads/" + uploadId;
 
-        send(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 2, 0, t0, null));
+        send(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 2, 0, t0, null, null));
         old(0, Stage.CATALOG, Outcome.SUCCEEDED, 1);
         old(0, Stage.IMAGES, Outcome.SUCCEEDED, 1);
         old(0, Stage.IMAGES, Outcome.SUCCEEDED, 1);
@@ -350,7 +350,7 @@ class StatusFoldTest {
             String id = UUID.randomUUID().toString();
             ids.add(0, id);
             PRODUCER.send(new ProducerRecord<>(Topics.UPLOADS, id,
-                    AVRO.serialize(Topics.UPLOADS, new UploadAccepted(id, merchant, 1, 0, t0.plusSeconds(i), null)))).get(10, TimeUnit.SECONDS);
+                    AVRO.serialize(Topics.UPLOADS, new UploadAccepted(id, merchant, 1, 0, t0.plusSeconds(i), null, null)))).get(10, TimeUnit.SECONDS);
         }
         String base = Pipeline.stack().statusUrl() + "/v1/uploads";
         await().atMost(Duration.ofSeconds(30)).until(() -> Pipeline.get(base + "?limit=10", key).body().path("uploads").size() == 5);

@@ -50,7 +50,7 @@ class StatusPoisonTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Pipeline.infra().kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.UPLOADS, uploadId,
-                    AVRO.serialize(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 1, 0, Instant.now(), null)))).get(10, TimeUnit.SECONDS);
+                    AVRO.serialize(Topics.UPLOADS, new UploadAccepted(uploadId, merchant, 1, 0, Instant.now(), null, null)))).get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).until(() -> Pipeline.get(url, key).status() == 200);
 
             AtomicBoolean polling = new AtomicBoolean(true);

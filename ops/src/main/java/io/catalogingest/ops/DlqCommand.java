@@ -83,8 +83,10 @@ final class DlqCommand {
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = {"Republish dead letters into their stage's retry topic, so only the failing stage runs again.",
-                    "Progress is kept as the offsets of a consumer group committed with the records, so a rerun resumes "
-                            + "where the last one stopped. Exit code 3 when records were refused for too many replays."})
+                    "What was replayed is kept in the replay ledger (topic " + Topics.REPLAYS + "), committed with the "
+                            + "records: a rerun replays only what no run replayed yet, --max-replays bounds the replays of each "
+                            + "item over all runs, and records the filters skip are left for another replay. "
+                            + "Exit code 3 when records were refused for too many replays."})
     static final class ReplayCommand extends DlqSubcommand {
         @Option(names = "--dry-run", description = "Report what would be replayed; publish and commit nothing.")
         boolean dryRun;
@@ -99,11 +101,8 @@ final class DlqCommand {
                 description = "Refuse records already replayed this many times (default ${DEFAULT-VALUE}).")
         long maxReplays;
 
-        @Option(names = "--from-start", description = "Ignore the recorded progress and read the topic from its beginning.")
+        @Option(names = "--from-start", description = "Replay again what was replayed already (still within --max-replays).")
         boolean fromStart;
-
-        @Option(names = "--group", description = "Consumer group that records the progress (default pipelinectl-replay-<stage>).")
-        String group;
 
         @Override
         public Integer call() throws Exception {
@@ -112,13 +111,13 @@ final class DlqCommand {
                         + " they cannot be replayed: inspect them with 'dlq show --stage status'");
                 return ExitCodes.USAGE;
             }
-            Replay.Settings settings = new Replay.Settings(dlq.stage(), group == null ? Replay.defaultGroup(dlq.stage()) : group,
+            Replay.Settings settings = new Replay.Settings(dlq.stage(), Replay.defaultTransactionalId(dlq.stage()),
                     dlq.filter(), dryRun, fromStart, max, rate, maxReplays);
             Replay.Result result = new Replay(dlq.kafka.factory(), settings).run(out());
             String verb = dryRun ? "would replay" : "replayed";
-            out().printf("%s%s %d record(s) into %s; %d skipped by the filters; %d refused (replayed %d times already)%n",
-                    dryRun ? "dry run: " : "", verb, result.replayed(), Topics.retry(dlq.stage()), result.skipped(),
-                    result.refused().size(), maxReplays);
+            out().printf("%s%s %d record(s) into %s; %d skipped by the filters; %d replayed by an earlier run;"
+                    + " %d refused (replayed %d times already)%n", dryRun ? "dry run: " : "", verb, result.replayed(),
+                    Topics.retry(dlq.stage()), result.skipped(), result.done(), result.refused().size(), maxReplays);
             result.refused().forEach(letter -> out().println("  refused " + letter.describe()));
             if (result.stoppedAtMax()) {
                 out().printf("stopped at --max %d; run again to continue%n", max);

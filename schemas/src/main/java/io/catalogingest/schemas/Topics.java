@@ -26,6 +26,13 @@ public final class Topics {
     /** Records the status fold could not read or fold, with headers saying where they came from and why. */
     public static final String STATUS_DEAD_LETTERS = "catalog.status.dlq.v1";
 
+    /**
+     * The replay ledger, compacted, keyed by stage and original dead letter: how often each was
+     * replayed and through which dead-letter offset, so replays are bounded and resume across runs
+     * without depending on any consumer group's committed offsets.
+     */
+    public static final String REPLAYS = "catalog.replays.v1";
+
     /** UploadCancelled, keyed by uploadId. */
     public static final String CANCELLATIONS = "catalog.cancellations.v1";
     /** UploadFinished, keyed by uploadId: what completion webhooks deliver. */
@@ -38,8 +45,12 @@ public final class Topics {
     public static final Duration WORK_RETENTION = Duration.ofDays(7);
     public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(28);
 
-    /** A topic, the partitions it is created with and how long it keeps records. */
-    public record TopicSpec(String name, int partitions, Duration retention) {}
+    /** A topic, the partitions it is created with and how long it keeps records; a compacted one keeps each key's latest for ever. */
+    public record TopicSpec(String name, int partitions, Duration retention, boolean compacted) {
+        public TopicSpec(String name, int partitions, Duration retention) {
+            this(name, partitions, retention, false);
+        }
+    }
 
     private Topics() {}
 
@@ -91,7 +102,8 @@ public final class Topics {
                 new TopicSpec(UPLOAD_EVENTS, UPLOAD_PARTITIONS, WORK_RETENTION),
                 new TopicSpec(deadLetter(Stage.CATALOG), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
                 new TopicSpec(deadLetter(Stage.IMAGES), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
-                new TopicSpec(STATUS_DEAD_LETTERS, UPLOAD_PARTITIONS, DEAD_LETTER_RETENTION)));
+                new TopicSpec(STATUS_DEAD_LETTERS, UPLOAD_PARTITIONS, DEAD_LETTER_RETENTION),
+                new TopicSpec(REPLAYS, 1, DEAD_LETTER_RETENTION, true)));
         for (Stage stage : List.of(Stage.CATALOG, Stage.IMAGES)) {
             retryTiers(stage).forEach(topic -> all.add(new TopicSpec(topic, PRODUCT_PARTITIONS, WORK_RETENTION)));
         }

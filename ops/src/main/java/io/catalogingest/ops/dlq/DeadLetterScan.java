@@ -1,93 +1,40 @@
 package io.catalogingest.ops.dlq;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.ops.kafka.TopicScan;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.serde.AvroDeserializer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
-/**
- * Reads a dead-letter topic from given offsets up to the end it had when the scan was opened, so a
- * scan ends even while workers keep dead-lettering. Committed records only; joins no consumer group.
- */
+/** Reads a dead-letter topic up to the end it had when opened ({@link TopicScan}), each record with its product. */
 public final class DeadLetterScan implements AutoCloseable {
-    private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
-
-    private final String topic;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final TopicScan scan;
     private final AvroDeserializer<ProductSubmitted> products;
-    private final List<TopicPartition> partitions;
-    private final Map<TopicPartition, Long> end;
 
     public DeadLetterScan(KafkaFactory kafka, String topic) {
-        this.topic = topic;
-        var props = kafka.common("pipelinectl-dlq");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.scan = new TopicScan(kafka, topic);
         this.products = new AvroDeserializer<>(kafka.registry(), ProductSubmitted.class);
-        this.partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        if (partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist");
-        }
-        this.end = consumer.endOffsets(partitions);
     }
 
     public String topic() {
-        return topic;
+        return scan.topic();
     }
 
     public Map<TopicPartition, Long> beginning() {
-        return consumer.beginningOffsets(partitions);
+        return scan.beginning();
     }
 
     public Map<TopicPartition, Long> end() {
-        return Map.copyOf(end);
+        return scan.end();
     }
 
-    /**
-     * Visits every record from {@code from} (absent partitions: their beginning) to the end,
-     * in partition order per partition, until the visitor answers false.
-     */
+    /** Visits every dead letter from {@code from} (absent partitions: their beginning) until the visitor answers false. */
     public void scan(Map<TopicPartition, Long> from, Predicate<DeadLetter> visitor) {
-        Map<TopicPartition, Long> start = new HashMap<>(beginning());
-        from.forEach((tp, offset) -> start.merge(tp, offset, Math::max));
-        List<TopicPartition> open = partitions.stream().filter(tp -> start.get(tp) < end.get(tp)).toList();
-        consumer.assign(open);
-        open.forEach(tp -> consumer.seek(tp, start.get(tp)));
-        long lastProgress = System.nanoTime();
-        while (!consumer.assignment().isEmpty()) {
-            var records = consumer.poll(Duration.ofMillis(500));
-            for (ConsumerRecord<String, byte[]> record : records) {
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() >= end.get(tp)) {
-                    continue;
-                }
-                if (!visitor.test(DeadLetter.of(record, decode(record)))) {
-                    return;
-                }
-            }
-            List<TopicPartition> remaining = consumer.assignment().stream()
-                    .filter(tp -> consumer.position(tp) < end.get(tp)).toList();
-            if (!records.isEmpty() || remaining.size() < consumer.assignment().size()) {
-                lastProgress = System.nanoTime();
-            } else if (System.nanoTime() - lastProgress > STALL_LIMIT.toNanos()) {
-                throw new IllegalStateException("no progress reading " + topic + " for " + STALL_LIMIT.toSeconds() + " s");
-            }
-            consumer.assign(remaining);
-        }
+        scan.scan(from, record -> visitor.test(DeadLetter.of(record, decode(record))));
     }
 
     private ProductSubmitted decode(ConsumerRecord<String, byte[]> record) {
@@ -100,6 +47,6 @@ public final class DeadLetterScan implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        scan.close();
     }
 }

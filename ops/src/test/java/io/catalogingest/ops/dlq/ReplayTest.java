@@ -14,7 +14,7 @@ class ReplayTest {
     void aReplayGoesToTheStagesRetryTopicWithItsBytesOneMoreReplayAndAFreshAttempt() {
         DeadLetter letter = letter("m", "u1", "A", 1, 2);
         RecordHeaders.put(letter.record().headers(), RecordHeaders.NOT_BEFORE, 99);
-        ProducerRecord<String, byte[]> out = Replay.republished(letter, Stage.IMAGES);
+        ProducerRecord<String, byte[]> out = Replay.republished(letter, Stage.IMAGES, 3);
         assertThat(out.topic()).isEqualTo(Topics.retry(Stage.IMAGES));
         assertThat(out.key()).isEqualTo("m/sku");
         assertThat(out.value()).containsExactly(0, 1, 2);

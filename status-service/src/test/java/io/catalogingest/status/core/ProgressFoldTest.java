@@ -35,7 +35,7 @@ class ProgressFoldTest {
 
     private Optional<UploadFinished> accepted(Integer count) {
         UploadProgress before = progress;
-        progress = ProgressFold.accepted(progress, new UploadAccepted("u1", "m1", count, 0, Instant.ofEpochMilli(clock), null), now());
+        progress = ProgressFold.accepted(progress, new UploadAccepted("u1", "m1", count, 0, Instant.ofEpochMilli(clock), null, null), now());
         return ProgressFold.finished(before, progress);
     }
 
@@ -198,7 +198,7 @@ class ProgressFoldTest {
         assertThat(ProgressFold.finished(progress, progress)).as("once").isEmpty();
 
         UploadProgress queued = ProgressFold.accepted(ProgressFold.empty("u2"),
-                new UploadAccepted("u2", "m1", 3, 0, Instant.EPOCH, null), Instant.EPOCH);
+                new UploadAccepted("u2", "m1", 3, 0, Instant.EPOCH, null, null), Instant.EPOCH);
         Instant at = Instant.ofEpochMilli(5_000);
         UploadProgress cancelled = ProgressFold.cancelled(queued, at);
         assertThat(UploadStatus.of(cancelled)).isEqualTo(UploadStatus.CANCELLED);

@@ -407,7 +407,7 @@ class UploadStatusResourceTest {
         /** A null {@code itemCount}: a staged upload, counted by the splitter. */
         void accept(String uploadId, String merchantId, Integer itemCount, int minutesAfterT0) {
             progress.put(uploadId, ProgressFold.accepted(current(uploadId),
-                    new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null), tick()));
+                    new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null, null), tick()));
         }
 
         void split(String uploadId, String merchantId, int itemCount) {

@@ -161,7 +161,7 @@ class StatusTopologyTest {
         assertThat(progress("u1").getAcceptedAt()).isEqualTo(T0.plusSeconds(120));
 
         // Accepted again at a time the list cannot sort by: dead-lettered, and the upload stays listed.
-        pipe(uploads, "u1", new UploadAccepted("u1", "m1", 1, 0, Instant.ofEpochMilli(-1), null));
+        pipe(uploads, "u1", new UploadAccepted("u1", "m1", 1, 0, Instant.ofEpochMilli(-1), null, null));
         assertThat(deadLetters.readRecordsToList()).hasSize(1);
         assertThat(uploadsOf("m1")).containsExactly("u1", "u2");
     }
@@ -417,9 +417,9 @@ class StatusTopologyTest {
     @Test
     void twoFoldsOfTheSameRecordsAgreeOnEveryTimeWhateverTheirWallClocks() {
         List<Timed> records = List.of(
-                timed(1, Topics.UPLOADS, new UploadAccepted("done", "m1", 2, 0, T0, null)),
-                timed(1, Topics.UPLOADS, new UploadAccepted("cancelled", "m1", 2, 0, T0, null)),
-                timed(1, Topics.UPLOADS, new UploadAccepted("open", "m1", 2, 0, T0, null)),
+                timed(1, Topics.UPLOADS, new UploadAccepted("done", "m1", 2, 0, T0, null, null)),
+                timed(1, Topics.UPLOADS, new UploadAccepted("cancelled", "m1", 2, 0, T0, null, null)),
+                timed(1, Topics.UPLOADS, new UploadAccepted("open", "m1", 2, 0, T0, null, null)),
                 timed(2, Topics.OUTCOMES, succeeded("done", Stage.CATALOG, 0, 1)),
                 timed(3, Topics.CANCELLATIONS, new UploadCancelled("done", "m1", T0)), // refused: it has started
                 timed(4, Topics.CANCELLATIONS, new UploadCancelled("cancelled", "m1", T0)),
@@ -1010,7 +1010,7 @@ class StatusTopologyTest {
     // ---------------------------------------------------------------- records in
 
     private void accept(String uploadId, String merchantId, Integer itemCount, int minutesAfterT0) {
-        pipe(uploads, uploadId, new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null));
+        pipe(uploads, uploadId, new UploadAccepted(uploadId, merchantId, itemCount, 0, T0.plusSeconds(60L * minutesAfterT0), null, null));
     }
 
     /** The splitter's record, keyed by upload id. */
@@ -1080,7 +1080,7 @@ class StatusTopologyTest {
     /** A record each input topic carries, that changes the state of {@code uploadId} visibly. */
     private static SpecificRecord goodRecord(String topic, String uploadId) {
         return switch (topic) {
-            case Topics.UPLOADS -> new UploadAccepted(uploadId, "m1", 1, 0, T0, null);
+            case Topics.UPLOADS -> new UploadAccepted(uploadId, "m1", 1, 0, T0, null, null);
             case Topics.UPLOAD_SPLITS -> new UploadSplit(uploadId, "m1", 3, 0, false, T0);
             case Topics.OUTCOMES -> succeeded(uploadId, Stage.CATALOG, 0);
             case Topics.RESULTS -> processed(uploadId, 0, Stage.CATALOG, Outcome.SUCCEEDED);
