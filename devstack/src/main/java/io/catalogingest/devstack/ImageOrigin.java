@@ -5,6 +5,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,7 +30,8 @@ import com.sun.net.httpserver.HttpServer;
  * {@code /status/{code}} answers that status, {@code /flaky/{name}.png?failures=N} answers 500 to
  * the first N requests for a name and then the image, {@code /outage/{name}.png} answers 500 while
  * {@link #outage} is on, {@code /stalled/{name}} accepts the request and never answers (until the
- * origin closes), so a client's timeout fires whatever the machine's load, {@code /text/{name}} answers HTML,
+ * origin closes), so a client's timeout fires whatever the machine's load, {@code /dripping/{name}}
+ * answers 200 and then a byte every 50 ms without end, so only a total deadline stops it, {@code /text/{name}} answers HTML,
  * {@code /frameless.gif} a GIF header with no frame (the JDK's reader throws on it), and
  * {@code /redirect?to=URL} (or {@code ?hops=N}, a chain of N redirects to an image) redirects.
  */
@@ -58,6 +60,7 @@ public final class ImageOrigin implements AutoCloseable {
         server.createContext("/outage/", origin::serveOutage);
         server.createContext("/status/", origin::serveStatus);
         server.createContext("/stalled/", origin::serveStalled);
+        server.createContext("/dripping/", origin::serveDripping);
         server.createContext("/text/", origin::serveText);
         server.createContext("/frameless.gif", origin::serveFramelessGif);
         server.createContext("/redirect", origin::serveRedirect);
@@ -111,6 +114,22 @@ public final class ImageOrigin implements AutoCloseable {
     private void serveStalled(HttpExchange exchange) {
         try (exchange) {
             closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A byte every 50 ms for as long as the client reads: no read ever waits long, the body never ends. */
+    private void serveDripping(HttpExchange exchange) {
+        try (exchange) {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream body = exchange.getResponseBody();
+            while (!closed.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                body.write(0);
+                body.flush();
+            }
+        } catch (IOException e) {
+            // the client gave up
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -173,7 +173,7 @@ final class WorkerBenchmarks {
                 ExecutorService downloads = Executors.newFixedThreadPool(concurrency);
                 try (S3Client s3 = store.build();
                         ImageFetcher fetcher = new ImageFetcher(new AddressPolicy(List.of("127.0.0.1/32")), Duration.ofSeconds(3),
-                                Duration.ofSeconds(10), 10 << 20, 3, concurrency)) {
+                                Duration.ofSeconds(10), Duration.ofSeconds(30), 10 << 20, 3, concurrency)) {
                     store.ensureBucket(s3);
                     ObjectStorage storage = storeKind.equals("memory") ? new MemoryStorage() : new S3ObjectStorage(s3, store.getBucket());
                     ImageWorker worker = new ImageWorker(fetcher, new ImageStore(storage, 50_000_000), jdbi);

@@ -92,6 +92,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     .minThreads(images.getConcurrentDownloads()).maxThreads(images.getConcurrentDownloads()).build();
             ImageFetcher fetcher = new ImageFetcher(new AddressPolicy(images.getAllowedPrivateNetworks()),
                     images.getConnectTimeout().toJavaDuration(), images.getReadTimeout().toJavaDuration(),
+                    images.getDownloadDeadline().toJavaDuration(),
                     images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
             ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());

@@ -186,6 +186,14 @@ public class WorkersConfiguration extends CatalogConfiguration {
         @JsonProperty
         private Duration readTimeout = Duration.seconds(10);
 
+        /** The most one image download may take, however its origin drips the bytes. */
+        @JsonProperty
+        private Duration downloadDeadline = Duration.seconds(30);
+
+        public Duration getDownloadDeadline() {
+            return downloadDeadline;
+        }
+
         @JsonProperty
         private DataSize maxImageSize = DataSize.megabytes(10);
 

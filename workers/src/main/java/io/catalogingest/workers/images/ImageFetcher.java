@@ -1,5 +1,6 @@
 package io.catalogingest.workers.images;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,10 +41,16 @@ public final class ImageFetcher implements Closeable {
 
     private final CloseableHttpClient http;
     private final long maxBytes;
+    private final Duration deadline;
 
-    public ImageFetcher(AddressPolicy policy, Duration connectTimeout, Duration readTimeout, long maxBytes, int maxRedirects,
-            int maxConnections) {
+    /**
+     * {@code deadline} bounds a whole download, redirects included: an origin that drips bytes just
+     * faster than {@code readTimeout} is cut off after it (at most one read timeout later).
+     */
+    public ImageFetcher(AddressPolicy policy, Duration connectTimeout, Duration readTimeout, Duration deadline, long maxBytes,
+            int maxRedirects, int maxConnections) {
         this.maxBytes = maxBytes;
+        this.deadline = deadline;
         this.http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new GuardedDnsResolver(policy))
@@ -59,6 +66,7 @@ public final class ImageFetcher implements Closeable {
     }
 
     public byte[] fetch(String url) throws ItemFailure {
+        long giveUpAt = System.nanoTime() + deadline.toNanos();
         HttpGet get = new HttpGet(URI.create(url));
         get.addHeader("Accept", "image/*");
         try {
@@ -67,7 +75,7 @@ public final class ImageFetcher implements Closeable {
                 if (status != 200) {
                     throw new Refused(statusFailure(status, url));
                 }
-                return readLimited(response.getEntity(), url);
+                return readLimited(get, response.getEntity(), url, giveUpAt);
             });
         } catch (Refused e) {
             throw e.failure;
@@ -87,7 +95,8 @@ public final class ImageFetcher implements Closeable {
         }
     }
 
-    private byte[] readLimited(HttpEntity entity, String url) throws IOException {
+    /** A body cut short aborts the request: closing its stream would otherwise read the rest, however long. */
+    private byte[] readLimited(HttpGet get, HttpEntity entity, String url, long giveUpAt) throws IOException {
         if (entity == null) {
             throw new Refused(new ItemFailure("NOT_AN_IMAGE", url + " answered without a body", true));
         }
@@ -95,11 +104,21 @@ public final class ImageFetcher implements Closeable {
             throw new Refused(tooLarge(url));
         }
         try (InputStream in = entity.getContent()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw new Refused(tooLarge(url));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(maxBytes + 1, 1 << 16));
+            byte[] buffer = new byte[1 << 14];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                if (bytes.size() + (long) n > maxBytes) {
+                    get.cancel();
+                    throw new Refused(tooLarge(url));
+                }
+                bytes.write(buffer, 0, n);
+                if (System.nanoTime() - giveUpAt > 0) {
+                    get.cancel();
+                    throw new Refused(new ItemFailure("IMAGE_TIMEOUT", url + " was not downloaded within " + deadline.toMillis()
+                            + " ms", false));
+                }
             }
-            return bytes;
+            return bytes.toByteArray();
         }
     }
 

@@ -42,7 +42,7 @@ class GalleryVersionTest {
         Migrations.migrate(ds);
         jdbi = Jdbi.create(ds).installPlugins();
         fetcher = new ImageFetcher(new AddressPolicy(List.of("127.0.0.0/8")), Duration.ofSeconds(2), Duration.ofSeconds(5),
-                1 << 20, 0, 4);
+                Duration.ofSeconds(30), 1 << 20, 0, 4);
         Set<String> stored = ConcurrentHashMap.newKeySet();
         ObjectStorage memory = new ObjectStorage() {
             @Override
