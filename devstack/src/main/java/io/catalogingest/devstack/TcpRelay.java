@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback TCP relay in front of a server, so tests can take the server away and bring it back
@@ -20,6 +21,8 @@ public final class TcpRelay implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    private volatile boolean refusing;
+    private final AtomicLong refused = new AtomicLong();
     private boolean frozen;
 
     public TcpRelay(int targetPort) throws IOException {
@@ -61,8 +64,24 @@ public final class TcpRelay implements AutoCloseable {
         return port;
     }
 
-    /** Listens again; idempotent. */
+    /**
+     * Drops every open connection and every new one as soon as it is accepted, counting them:
+     * clients see resets, as from a server that is down, and a test sees how often they tried.
+     */
+    public synchronized void refuse() {
+        refusing = true;
+        sockets.forEach(TcpRelay::closeQuietly);
+        sockets.clear();
+    }
+
+    /** Connections dropped by {@link #refuse()} so far. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    /** Listens again, relaying every new connection; idempotent. */
     public synchronized void restore() throws IOException {
+        refusing = false;
         if (listener != null) {
             return;
         }
@@ -90,6 +109,11 @@ public final class TcpRelay implements AutoCloseable {
             Socket upstream = null;
             try {
                 client = server.accept();
+                if (refusing) {
+                    refused.incrementAndGet();
+                    closeQuietly(client);
+                    continue;
+                }
                 upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 if (register(server, client, upstream)) {
                     pump(client, upstream);
@@ -107,7 +131,7 @@ public final class TcpRelay implements AutoCloseable {
 
     /** Under cut()'s lock, so a connection accepted just before a cut cannot outlive it. */
     private synchronized boolean register(ServerSocket server, Socket client, Socket upstream) {
-        if (listener != server) {
+        if (listener != server || refusing) {
             return false;
         }
         sockets.add(client);
