@@ -31,6 +31,7 @@ import io.catalogingest.common.storage.ObjectStoreFactory;
 import io.catalogingest.devstack.EmbeddedS3;
 import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
+import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.UploadSplitter;
 import io.catalogingest.workers.kafka.KafkaClients;
 import io.catalogingest.workers.kafka.SplitterPool;
@@ -236,7 +237,7 @@ final class IngestBenchmark implements Callable<Integer> {
             SplitterPool pool = new SplitterPool(KafkaClients.of(kafka), "bench", new UploadSplitter(
                     ItemFormat.constrained(Jackson.newObjectMapper()), 10_000_000, SPLIT_CHUNK),
                     object -> s3.getObject(b -> b.bucket(object.getBucket()).key(object.getKey())), ids -> Set.of(), 1,
-                    new MetricRegistry());
+                    new RetryPolicy(3, Duration.ZERO, Duration.ZERO, 25), new MetricRegistry());
             pool.start();
             try {
                 var reader = new AvroDeserializer<>(kafka.registry(), UploadSplit.class);

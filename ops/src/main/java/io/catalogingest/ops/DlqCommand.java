@@ -107,8 +107,9 @@ final class DlqCommand {
         @Override
         public Integer call() throws Exception {
             if (dlq.stage() == null) {
-                spec.commandLine().getErr().println("status dead letters are records the status fold could not read or fold;"
-                        + " they cannot be replayed: inspect them with 'dlq show --stage status'");
+                spec.commandLine().getErr().println(dlq.deadLetterStage + " dead letters cannot be replayed (the status fold's are"
+                        + " records it could not read or fold, the splitter's whole uploads it could not split): inspect them with"
+                        + " 'dlq show --stage " + dlq.deadLetterStage + "', and have the merchant upload again");
                 return ExitCodes.USAGE;
             }
             Replay.Settings settings = new Replay.Settings(dlq.stage(), Replay.defaultTransactionalId(dlq.stage()),

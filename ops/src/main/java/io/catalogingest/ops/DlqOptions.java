@@ -10,19 +10,21 @@ import picocli.CommandLine.Option;
 
 /** The stage whose dead letters a command reads, which of them, and how to reach Kafka. */
 final class DlqOptions {
-    /** What has a dead-letter topic: the worker stages, and the status fold (whose dead letters cannot be replayed). */
+    /**
+     * What has a dead-letter topic: the worker stages, whose dead letters can be replayed, and the
+     * splitter and the status fold, whose dead letters are whole uploads or records to inspect.
+     */
     enum DeadLetterStage {
-        catalog(Stage.CATALOG), images(Stage.IMAGES), status(null);
+        catalog(Stage.CATALOG, Topics.deadLetter(Stage.CATALOG)), images(Stage.IMAGES, Topics.deadLetter(Stage.IMAGES)),
+        split(null, Topics.SPLIT_DEAD_LETTERS), status(null, Topics.STATUS_DEAD_LETTERS);
 
-        /** The worker stage, or null for the status fold. */
+        /** The worker stage, or null where dead letters cannot be replayed. */
         final Stage stage;
+        final String topic;
 
-        DeadLetterStage(Stage stage) {
+        DeadLetterStage(Stage stage, String topic) {
             this.stage = stage;
-        }
-
-        String topic() {
-            return stage == null ? Topics.STATUS_DEAD_LETTERS : Topics.deadLetter(stage);
+            this.topic = topic;
         }
     }
 
@@ -51,7 +53,7 @@ final class DlqOptions {
     }
 
     String topic() {
-        return deadLetterStage.topic();
+        return deadLetterStage.topic;
     }
 
     DeadLetterFilter filter() {

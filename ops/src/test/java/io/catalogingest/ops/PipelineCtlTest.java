@@ -24,7 +24,7 @@ class PipelineCtlTest {
         StringWriter err = new StringWriter();
         int exit = PipelineCtl.commandLine().setErr(new PrintWriter(err)).execute("dlq", "replay", "--stage", "payments");
         assertThat(exit).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("--stage").contains("catalog, images, status");
+        assertThat(err.toString()).contains("--stage").contains("catalog, images, split, status");
     }
 
     @Test

@@ -23,6 +23,11 @@ public final class Topics {
      * written before an upgrade count.
      */
     public static final String RESULTS = "catalog.item-results.v1";
+    /**
+     * UploadAccepted records the splitter could not split (unreadable, or failing beyond their bound),
+     * keyed by uploadId, with the headers of {@link RecordHeaders}.
+     */
+    public static final String SPLIT_DEAD_LETTERS = "catalog.split.dlq.v1";
     /** Records the status fold could not read or fold, with headers saying where they came from and why. */
     public static final String STATUS_DEAD_LETTERS = "catalog.status.dlq.v1";
 
@@ -103,6 +108,7 @@ public final class Topics {
                 new TopicSpec(deadLetter(Stage.CATALOG), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
                 new TopicSpec(deadLetter(Stage.IMAGES), PRODUCT_PARTITIONS, DEAD_LETTER_RETENTION),
                 new TopicSpec(STATUS_DEAD_LETTERS, UPLOAD_PARTITIONS, DEAD_LETTER_RETENTION),
+                new TopicSpec(SPLIT_DEAD_LETTERS, UPLOAD_PARTITIONS, DEAD_LETTER_RETENTION),
                 new TopicSpec(REPLAYS, 1, DEAD_LETTER_RETENTION, true)));
         for (Stage stage : List.of(Stage.CATALOG, Stage.IMAGES)) {
             retryTiers(stage).forEach(topic -> all.add(new TopicSpec(topic, PRODUCT_PARTITIONS, WORK_RETENTION)));

@@ -1,5 +1,6 @@
 package io.catalogingest.workers;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
 import io.catalogingest.common.db.CancellationDao;
@@ -75,7 +76,8 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     split.getMaxItemsPerUpload(), split.getChunkSize());
             manage(environment, ConsumerGroups.SPLITTER, new SplitterPool(kafka, config.getInstanceId(), splitter,
                     body -> spool.getObject(b -> b.bucket(body.getBucket()).key(body.getKey())), cancellations::cancelled,
-                    split.getConsumers(), environment.metrics()));
+                    split.getConsumers(), new RetryPolicy(split.getMaxAttempts(), Duration.ZERO, Duration.ZERO, split.getMaxRetriesInPlace()),
+                    environment.metrics()));
         }
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();

@@ -155,6 +155,24 @@ public class WorkersConfiguration extends CatalogConfiguration {
         }
 
         /** Items per split transaction: a crash repeats at most this many. */
+        /** Splits of an upload failing for a reason of its own before it is dead-lettered. */
+        @Min(1)
+        @JsonProperty
+        private int maxAttempts = 3;
+
+        /** Splits of an upload a dependency fails (object store, registry, Kafka) before it is dead-lettered. */
+        @Min(1)
+        @JsonProperty
+        private int maxRetriesInPlace = 25;
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public int getMaxRetriesInPlace() {
+            return maxRetriesInPlace;
+        }
+
         @Min(1)
         @Max(100_000)
         @JsonProperty

@@ -47,16 +47,17 @@ public record DeadLetter(ConsumerRecord<String, byte[]> record, ProductSubmitted
         return RecordHeaders.number(record.headers(), RecordHeaders.REPLAY_COUNT, 0);
     }
 
-    /** From the product; a status dead letter is keyed by its upload id. */
+    /** From the product; a dead letter of the splitter or the status fold is keyed by its upload id. */
     public String uploadId() {
         if (product != null) {
             return product.getUploadId();
         }
-        return fromStatusFold() ? record.key() : null;
+        return keyedByUpload() ? record.key() : null;
     }
 
-    private boolean fromStatusFold() {
-        return "STATUS".equals(headers.get(RecordHeaders.STAGE));
+    private boolean keyedByUpload() {
+        String stage = headers.get(RecordHeaders.STAGE);
+        return "STATUS".equals(stage) || "SPLIT".equals(stage);
     }
 
     /** From the product, else from the record key ({@code merchantId/sku}). */
@@ -65,7 +66,7 @@ public record DeadLetter(ConsumerRecord<String, byte[]> record, ProductSubmitted
             return product.getMerchantId();
         }
         String key = record.key();
-        int slash = key == null || fromStatusFold() ? -1 : key.indexOf('/');
+        int slash = key == null || keyedByUpload() ? -1 : key.indexOf('/');
         return slash < 0 ? null : key.substring(0, slash);
     }
 

@@ -35,9 +35,4 @@ public final class ItemFailure extends Exception {
     public boolean isPermanent() {
         return permanent;
     }
-
-    /** The class of the underlying error, for dead-letter headers. */
-    public String errorClass() {
-        return (getCause() == null ? this : getCause()).getClass().getName();
-    }
 }

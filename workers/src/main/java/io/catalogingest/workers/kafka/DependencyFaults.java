@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
+import io.catalogingest.workers.core.UploadSplitter;
 import org.apache.kafka.common.errors.RetriableException;
 import org.jdbi.v3.core.ConnectionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -39,6 +40,7 @@ final class DependencyFaults {
 
     private static boolean recognised(Throwable t) {
         return t instanceof SchemaRegistryClient.UnavailableException
+                || t instanceof UploadSplitter.SourceException
                 || t instanceof ConnectionException
                 || t instanceof SQLTransientException
                 || t instanceof SQLNonTransientConnectionException

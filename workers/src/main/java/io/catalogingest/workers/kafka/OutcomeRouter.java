@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,26 +169,10 @@ final class OutcomeRouter implements AutoCloseable {
         return acked;
     }
 
-    /** The record with its key and value unchanged, its headers carried, and why it moves on. */
     private ProducerRecord<String, byte[]> forward(String topic, ConsumerRecord<String, byte[]> record, ItemFailure failure,
             int attempt) {
-        ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers());
-        Headers h = out.headers();
-        if (h.lastHeader(RecordHeaders.ORIGIN_TOPIC) == null) {
-            RecordHeaders.put(h, RecordHeaders.ORIGIN_TOPIC, record.topic());
-            RecordHeaders.put(h, RecordHeaders.ORIGIN_PARTITION, record.partition());
-            RecordHeaders.put(h, RecordHeaders.ORIGIN_OFFSET, record.offset());
-            RecordHeaders.put(h, RecordHeaders.FIRST_FAILURE, System.currentTimeMillis());
-        }
-        if (h.lastHeader(RecordHeaders.REPLAY_COUNT) == null) {
-            RecordHeaders.put(h, RecordHeaders.REPLAY_COUNT, 0);
-        }
-        RecordHeaders.put(h, RecordHeaders.STAGE, stage);
-        RecordHeaders.put(h, RecordHeaders.ERROR_CLASS, failure.errorClass());
-        RecordHeaders.put(h, RecordHeaders.ERROR_CODE, failure.code());
-        RecordHeaders.put(h, RecordHeaders.ERROR_MESSAGE, failure.getMessage());
-        RecordHeaders.put(h, RecordHeaders.ATTEMPT, attempt);
-        return out;
+        Throwable error = failure.getCause() == null ? failure : failure.getCause();
+        return FailedRecords.forward(topic, record, stage.name(), error, failure.code(), failure.getMessage(), attempt);
     }
 
     /** The attempt this delivery is: 1 on the products topic, as recorded on retry records. */

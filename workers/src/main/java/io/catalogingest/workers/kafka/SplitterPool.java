@@ -24,6 +24,7 @@ import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import io.catalogingest.schemas.serde.AvroSerializer;
+import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.UploadSplitter;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.avro.specific.SpecificRecord;
@@ -67,10 +68,17 @@ public final class SplitterPool implements Managed, WorkerPool {
     private final Meter uploads;
     private final Meter unreadable;
     private final Meter faults;
+    private final Meter deadLettered;
+    private final RetryPolicy retryPolicy;
     private final PoolThreads threads = new PoolThreads();
 
+    /**
+     * {@code retryPolicy}: how often an upload is split again after a fault of its own
+     * ({@code maxAttempts}) or a dependency's ({@code retriesInPlace}) before it is dead-lettered.
+     */
     public SplitterPool(KafkaClients kafka, String instanceId, UploadSplitter splitter, Bodies bodies,
-            Function<Set<String>, Set<String>> cancelledAmong, int consumers, MetricRegistry metrics) {
+            Function<Set<String>, Set<String>> cancelledAmong, int consumers, RetryPolicy retryPolicy, MetricRegistry metrics) {
+        this.retryPolicy = retryPolicy;
         this.kafka = kafka;
         this.instanceId = instanceId;
         this.splitter = splitter;
@@ -82,6 +90,7 @@ public final class SplitterPool implements Managed, WorkerPool {
         this.uploads = metrics.meter(MetricRegistry.name(prefix, "uploads"));
         this.unreadable = metrics.meter(MetricRegistry.name(prefix, "unreadable"));
         this.faults = metrics.meter(MetricRegistry.name(prefix, "dependency-faults"));
+        this.deadLettered = metrics.meter(MetricRegistry.name(prefix, "dead-lettered"));
         PoolSupport.registerLag(metrics, prefix, threads::consumers);
     }
 
@@ -102,6 +111,38 @@ public final class SplitterPool implements Managed, WorkerPool {
     @Override
     public long deadConsumers() {
         return threads.dead();
+    }
+
+    /** How the record in hand failed in a row: its own faults and dependency faults, each with its bound. */
+    private final class Failures {
+        private ConsumerRecord<String, byte[]> record;
+        private int attempts;
+        private int inPlace;
+        private Exception last;
+
+        void add(ConsumerRecord<String, byte[]> failed, Exception e, boolean dependency) {
+            if (record == null || record.partition() != failed.partition() || record.offset() != failed.offset()) {
+                record = failed;
+                attempts = 0;
+                inPlace = 0;
+            }
+            if (dependency) {
+                inPlace++;
+            } else {
+                attempts++;
+            }
+            last = e;
+        }
+
+        boolean exhausted(ConsumerRecord<String, byte[]> next) {
+            return record != null && record.partition() == next.partition() && record.offset() == next.offset()
+                    && (attempts >= retryPolicy.maxAttempts() || inPlace > retryPolicy.retriesInPlace());
+        }
+
+        @Override
+        public String toString() {
+            return attempts + " time(s) on its own, " + inPlace + " time(s) on a dependency";
+        }
     }
 
     private final class Member implements Runnable {
@@ -125,22 +166,29 @@ public final class SplitterPool implements Managed, WorkerPool {
         @Override
         public void run() {
             Duration backoff = PoolSupport.FIRST_BACKOFF;
+            Failures failures = new Failures();
             try (consumer) {
                 consumer.subscribe(List.of(Topics.UPLOADS));
                 producer(); // fences a crashed predecessor's open transaction before any split
                 while (true) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                         try {
-                            split(record);
+                            if (failures.exhausted(record)) {
+                                giveUp(record, failures);
+                            } else {
+                                split(record);
+                            }
                             backoff = PoolSupport.FIRST_BACKOFF;
+                            failures = new Failures();
                         } catch (WakeupException | InterruptedException | VirtualMachineError e) {
                             throw e;
                         } catch (Exception e) {
-                            // The object store, the database or Kafka failed, not the upload: take the
-                            // same record again after a pause; the split resumes at its checkpoint.
+                            // Split again from its checkpoint after a pause, a bounded number of times: a
+                            // dependency's fault often, one of the upload's own (a crafted record) a few.
+                            failures.add(record, e, DependencyFaults.isDependencyFault(e));
                             faults.mark();
-                            LOG.warn("split of upload {} failed; retrying in {} ms: {}", record.key(), backoff.toMillis(),
-                                    e.toString());
+                            LOG.warn("split of upload {} failed ({}); retrying in {} ms: {}", record.key(), failures,
+                                    backoff.toMillis(), e.toString());
                             abandonTransaction();
                             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                             if (consumer.assignment().contains(partition)) {
@@ -176,7 +224,8 @@ public final class SplitterPool implements Managed, WorkerPool {
                     throw e; // a dependency fault: the record is read again after a pause
                 }
                 unreadable.mark();
-                LOG.error("unreadable record at {} offset {} skipped: {}", partition, record.offset(), e.toString());
+                LOG.error("unreadable record at {} offset {} dead-lettered: {}", partition, record.offset(), e.toString());
+                deadLetter(record, e, "UNREADABLE_RECORD", 1);
                 commit(partition, new OffsetAndMetadata(record.offset() + 1), null);
                 return;
             }
@@ -204,6 +253,34 @@ public final class SplitterPool implements Managed, WorkerPool {
             } finally {
                 MDC.remove("uploadId");
             }
+        }
+
+        /**
+         * An upload that failed too often: dead-lettered, and finished where its split had come,
+         * with the item it stopped at reported refused ({@code SPLIT_FAILED}), so it still reaches DONE.
+         */
+        private void giveUp(ConsumerRecord<String, byte[]> record, Failures failures) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            UploadAccepted upload = accepted.deserialize(record.topic(), record.value()); // read before, it failed later
+            int at = resumeIndex(partition, record.offset(), upload.getUploadId());
+            String message = "the split failed " + failures + " and stopped at this item: " + failures.last;
+            LOG.error("upload {}: split given up at item {} after failing {}; dead-lettered: {}", upload.getUploadId(), at,
+                    failures, failures.last.toString());
+            deadLetter(record, failures.last, "SPLIT_FAILED", failures.attempts + failures.inPlace);
+            refusals = new OutcomeBatch(upload.getUploadId(), Stage.VALIDATION);
+            refusals.failed(OutcomeBatch.failure(at, null, "SPLIT_FAILED", message, failures.attempts + failures.inPlace));
+            finish(partition, record, upload, new UploadSplitter.Result(at + 1, 1, false));
+        }
+
+        /** Sends the record to the split dead-letter topic in the open transaction (one is begun if none is). */
+        private void deadLetter(ConsumerRecord<String, byte[]> record, Throwable error, String code, int attempts) {
+            if (!inTransaction) {
+                producer().beginTransaction();
+                inTransaction = true;
+            }
+            producer.send(FailedRecords.forward(Topics.SPLIT_DEAD_LETTERS, record, "SPLIT", error, code,
+                    String.valueOf(error.getMessage()), attempts));
+            deadLettered.mark();
         }
 
         /** The index a crashed split of this record committed, or 0. */

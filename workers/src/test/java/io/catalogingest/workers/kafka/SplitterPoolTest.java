@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +29,7 @@ import io.catalogingest.common.items.ItemFormat;
 import io.catalogingest.common.items.UploadBodies;
 import io.catalogingest.schemas.ItemOutcomes;
 import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.SpooledBody;
 import io.catalogingest.schemas.Stage;
 import io.catalogingest.schemas.Topics;
@@ -36,6 +38,7 @@ import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.AvroSerializer;
 import io.catalogingest.workers.core.ObjectStoreFailures;
+import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.core.UploadSplitter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -79,7 +82,7 @@ class SplitterPoolTest {
         pool = new SplitterPool(kafka, "test", new UploadSplitter(UploadBodies.JSON, 100, 2), body -> {
             opened.incrementAndGet();
             return objects.remove();
-        }, cancelledAmong, 1, metrics);
+        }, cancelledAmong, 1, new RetryPolicy(2, Duration.ZERO, Duration.ZERO, 3), metrics);
         pool.start();
     }
 
@@ -191,7 +194,7 @@ class SplitterPoolTest {
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = "not in the wire format")
-    void anUnreadableRecordIsSkippedPastItsOffsetAndTheNextUploadSplit(String value) {
+    void anUnreadableRecordIsDeadLetteredPastItsOffsetAndTheNextUploadSplit(String value) {
         objects.add(new ByteArrayInputStream(FIVE_ITEMS));
         start(List.of(new ConsumerRecord<>(Topics.UPLOADS, 0, OFFSET, UPLOAD_ID, value == null ? null : utf8(value)),
                 upload(OFFSET + 1, staged("upload-2"))));
@@ -199,7 +202,7 @@ class SplitterPoolTest {
         awaitCommitted(OFFSET + 2);
 
         List<Tx> transactions = committed();
-        assertThat(transactions.get(0)).isEqualTo(new Tx(List.of(), past(OFFSET)));
+        assertThat(transactions.get(0)).isEqualTo(new Tx(List.of("dead letter UNREADABLE_RECORD after 1"), past(OFFSET)));
         assertThat(transactions.get(transactions.size() - 1).records()).last().isEqualTo("split of 5 items, 1 refused");
     }
 
@@ -267,6 +270,31 @@ class SplitterPoolTest {
         assertThat(opened).hasValue(2);
     }
 
+    /**
+     * A crafted record the splitter throws on (a body format no reader knows) is split again only
+     * {@code maxAttempts} times, then dead-lettered and finished where it stopped, with that item
+     * refused, so the upload reaches DONE and the partition moves on.
+     */
+    @Test
+    void anUploadTheSplitterThrowsOnIsDeadLetteredAfterItsAttemptsAndFinishedWithTheItemItStoppedAt() {
+        UploadAccepted crafted = staged(UPLOAD_ID);
+        crafted.getBody().setFormat("XML");
+        objects.add(new ByteArrayInputStream(FIVE_ITEMS));
+        objects.add(new ByteArrayInputStream(FIVE_ITEMS));
+        ConsumerRecord<String, byte[]> record = upload(OFFSET, crafted);
+        kafka.deliverOnFirstPoll(UPLOADS_0, List.of(record));
+        kafka.deliverAgainAtNextPoll(UPLOADS_0, List.of(record));
+        kafka.deliverAgainAtNextPoll(UPLOADS_0, List.of(record));
+        startPool();
+
+        awaitCommitted(OFFSET + 1);
+
+        assertThat(committed()).containsExactly(new Tx(List.of("dead letter SPLIT_FAILED after 2", "refused 0 SPLIT_FAILED",
+                "split of 1 items, 1 refused"), past(OFFSET)));
+        assertThat(opened).as("one body opened per attempt").hasValue(2);
+        assertThat(metrics.meter("stage.upload-splitter.dead-lettered").getCount()).isEqualTo(1);
+    }
+
     /** A staged upload: its body in the object store, its items not counted yet. */
     private static UploadAccepted staged(String uploadId) {
         SpooledBody body = SpooledBody.newBuilder().setBucket("spool").setKey("uploads/" + uploadId)
@@ -306,6 +334,10 @@ class SplitterPoolTest {
 
     /** The record by what it is, checked against the topic it went to. */
     private String describe(ProducerRecord<String, byte[]> record) {
+        if (record.topic().equals(Topics.SPLIT_DEAD_LETTERS)) {
+            return "dead letter " + RecordHeaders.string(record.headers(), RecordHeaders.ERROR_CODE) + " after "
+                    + RecordHeaders.number(record.headers(), RecordHeaders.ATTEMPT, -1);
+        }
         SpecificRecord value = deserializer.deserialize(record.topic(), record.value());
         if (value instanceof ProductSubmitted p && record.topic().equals(Topics.PRODUCTS)) {
             return "product " + p.getItemIndex();
@@ -315,7 +347,7 @@ class SplitterPoolTest {
             if (!record.key().equals(refusals.getUploadId()) || refusals.getStage() != Stage.VALIDATION
                     || refusals.getSucceeded().hasRemaining() || refusals.getSkipped().hasRemaining()
                     || refusals.getFailures().isEmpty()
-                    || refusals.getFailures().stream().anyMatch(f -> f.getAttempt() != 1)) {
+                    || refusals.getFailures().stream().anyMatch(f -> f.getAttempt() != 1 && !f.getErrorCode().equals("SPLIT_FAILED"))) {
                 throw new AssertionError(refusals + " keyed " + record.key());
             }
             return "refused " + refusals.getFailures().stream().map(f -> f.getItemIndex() + " " + f.getErrorCode())
