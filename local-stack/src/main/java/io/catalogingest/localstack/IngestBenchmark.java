@@ -32,7 +32,7 @@ import io.catalogingest.devstack.EmbeddedS3;
 import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.workers.core.RetryPolicy;
-import io.catalogingest.workers.core.UploadSplitter;
+import io.catalogingest.workers.split.UploadSplitter;
 import io.catalogingest.workers.kafka.KafkaClients;
 import io.catalogingest.workers.kafka.SplitterPool;
 import io.dropwizard.jackson.Jackson;

@@ -12,7 +12,7 @@ import io.catalogingest.workers.WorkersConfiguration.ImagePoolConfig;
 import io.catalogingest.workers.WorkersConfiguration.PoolConfig;
 import io.catalogingest.workers.WorkersConfiguration.SplitPoolConfig;
 import io.catalogingest.common.items.ItemFormat;
-import io.catalogingest.workers.core.UploadSplitter;
+import io.catalogingest.workers.split.UploadSplitter;
 import io.catalogingest.workers.kafka.SplitterPool;
 import io.catalogingest.workers.catalog.CatalogWriter;
 import io.catalogingest.workers.cli.PoolCommand;
@@ -24,9 +24,9 @@ import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;
 import io.catalogingest.workers.images.ImageWorker;
 import io.catalogingest.workers.images.S3ObjectStorage;
-import io.catalogingest.workers.kafka.ConcurrentStagePool;
+import io.catalogingest.workers.kafka.PerRecordStagePool;
 import io.catalogingest.workers.kafka.KafkaClients;
-import io.catalogingest.workers.kafka.StagePool;
+import io.catalogingest.workers.kafka.BatchStagePool;
 import io.catalogingest.workers.kafka.WorkerPool;
 import io.catalogingest.common.ServiceBootstrap;
 import io.dropwizard.core.Application;
@@ -81,7 +81,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
         }
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();
-            manage(environment, ConsumerGroups.CATALOG_WRITER, new StagePool(kafka, ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
+            manage(environment, ConsumerGroups.CATALOG_WRITER, new BatchStagePool(kafka, ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
                     new CancellingHandler(new CatalogWriter(jdbi), cancellations::cancelled), catalog.getConsumers(), catalog.getMaxPollRecords(), retries(catalog), environment.metrics()));
         }
         if (config.getImages().isEnabled()) {
@@ -98,7 +98,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
             ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());
-            manage(environment, ConsumerGroups.IMAGE_WORKER, new ConcurrentStagePool(kafka, ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
+            manage(environment, ConsumerGroups.IMAGE_WORKER, new PerRecordStagePool(kafka, ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
                     new CancellingHandler(new ImageWorker(fetcher, store, jdbi), cancellations::cancelled), images.getConsumers(), images.getMaxPollRecords(),
                     images.getConcurrentDownloads(), downloads, retries(images), environment.metrics()));
         }

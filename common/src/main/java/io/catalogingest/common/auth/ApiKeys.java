@@ -1,11 +1,10 @@
 package io.catalogingest.common.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
+
+import io.catalogingest.common.Sha256;
 
 /** API keys: 256 random bits, shown once, stored only as a SHA-256 hash and a short prefix. */
 public final class ApiKeys {
@@ -22,11 +21,7 @@ public final class ApiKeys {
     }
 
     public static String hash(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        return Sha256.hex(key.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The part of a key safe to show in listings and logs. */

@@ -7,11 +7,9 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +18,7 @@ import java.util.zip.ZipException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.catalogingest.common.Sha256;
 import io.catalogingest.common.api.Problem;
 import io.catalogingest.common.items.ItemFormat;
 import io.catalogingest.common.items.ItemScan;
@@ -248,7 +247,7 @@ public final class UploadIntake {
     /** Reads the whole body, hashing it as sent; a body that cannot be accepted as sent is refused (4xx). */
     private Scanned scan(InputStream source, Body body, ItemScan.Sink sink)
             throws UploadRefusedException, BodyStore.UnavailableException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         ItemScan.Counts counts;
         try (InputStream raw = new DigestInputStream(source, digest);
                 InputStream items = body.gzip()
@@ -260,7 +259,7 @@ public final class UploadIntake {
         } catch (IOException e) {
             throw refusal(e);
         }
-        String sha = HexFormat.of().formatHex(digest.digest());
+        String sha = Sha256.hex(digest);
         if (counts.total() == 0) {
             throw new UploadRefusedException(Problem.of(422, "EMPTY_UPLOAD", "Empty upload", "the upload holds no products"))
                     .withBody(sha);
@@ -281,7 +280,7 @@ public final class UploadIntake {
 
     private Accepted acceptStaged(String merchantId, String uploadId, Staged staged, Claims.Claim claim)
             throws UploadRefusedException, IntakeUnavailableException {
-        String sha = HexFormat.of().formatHex(sha256().digest(staged.request()));
+        String sha = Sha256.hex(staged.request());
         String key = BodyStore.stagedKey(merchantId, staged.stagedUploadId());
         long size;
         try {
@@ -331,7 +330,7 @@ public final class UploadIntake {
     }
 
     private String hashOf(Submission submission) throws UploadRefusedException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         if (submission instanceof Staged staged) {
             digest.update(staged.request());
         } else {
@@ -342,7 +341,7 @@ public final class UploadIntake {
                 throw refusal(e);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     /** What a body that cannot be read means for the merchant. */
@@ -377,14 +376,6 @@ public final class UploadIntake {
             return json.writeValueAsString(entity);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("answers always serialize", e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
     }
 }

@@ -13,9 +13,9 @@ import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.StageHandler;
 import io.catalogingest.workers.core.SubmissionVersion;
-import io.catalogingest.workers.db.ProductCopyWriter;
-import io.catalogingest.workers.db.ProductDao;
-import io.catalogingest.workers.db.ProductDao.ProductRow;
+import io.catalogingest.workers.catalog.ProductCopyWriter;
+import io.catalogingest.workers.catalog.ProductDao;
+import io.catalogingest.workers.catalog.ProductDao.ProductRow;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementException;
 

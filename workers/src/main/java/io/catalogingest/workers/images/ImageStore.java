@@ -1,13 +1,11 @@
 package io.catalogingest.workers.images;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
-import io.catalogingest.workers.core.ImageFormat;
-import io.catalogingest.workers.core.ImageInspector;
+import io.catalogingest.common.Sha256;
+import io.catalogingest.workers.images.ImageFormat;
+import io.catalogingest.workers.images.ImageInspector;
 import io.catalogingest.workers.core.ItemFailure;
-import io.catalogingest.workers.core.StoredImage;
+import io.catalogingest.workers.images.StoredImage;
 
 /** Stores image bytes under their SHA-256 content address; bytes already there are not sent again. */
 public final class ImageStore {
@@ -29,19 +27,11 @@ public final class ImageStore {
             throw new ItemFailure("IMAGE_TOO_MANY_PIXELS", sourceUrl + " is " + d.width() + "x" + d.height()
                     + " pixels, more than " + maxPixels, true);
         }
-        String sha256 = sha256(bytes);
+        String sha256 = Sha256.hex(bytes);
         String key = StoredImage.objectKey(sha256, format);
         if (!storage.exists(key)) {
             storage.put(key, format.contentType, bytes);
         }
         return new StoredImage(position, sourceUrl, sha256, key, format.contentType, bytes.length, d.width(), d.height());
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
     }
 }

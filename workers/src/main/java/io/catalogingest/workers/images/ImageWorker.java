@@ -9,16 +9,16 @@ import io.catalogingest.schemas.Stage;
 import io.catalogingest.workers.core.ItemFailure;
 import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.StageHandler;
-import io.catalogingest.workers.core.StoredImage;
+import io.catalogingest.workers.images.StoredImage;
 import io.catalogingest.workers.core.SubmissionVersion;
-import io.catalogingest.workers.db.ProductImageDao;
-import io.catalogingest.workers.db.ProductImageDao.ImageRow;
+import io.catalogingest.workers.images.ProductImageDao;
+import io.catalogingest.workers.images.ProductImageDao.ImageRow;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The image stage: downloads the images of the given products, stores each under its content
  * address, then records their rows in one transaction. Concurrency comes from the pool, which
- * hands over one product at a time on many threads ({@code ConcurrentStagePool}).
+ * hands over one product at a time on many threads ({@code PerRecordStagePool}).
  */
 public final class ImageWorker implements StageHandler {
     private static final java.time.Duration IN_PLACE_RETRY_DELAY = java.time.Duration.ofMillis(200);

@@ -13,7 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
-import io.catalogingest.workers.core.UploadSplitter;
+import io.catalogingest.workers.split.UploadSplitter;
 import org.apache.kafka.common.errors.RetriableException;
 import org.jdbi.v3.core.ConnectionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

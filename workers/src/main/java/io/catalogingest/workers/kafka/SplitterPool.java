@@ -25,7 +25,7 @@ import io.catalogingest.schemas.serde.AvroDeserializer;
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import io.catalogingest.schemas.serde.AvroSerializer;
 import io.catalogingest.workers.core.RetryPolicy;
-import io.catalogingest.workers.core.UploadSplitter;
+import io.catalogingest.workers.split.UploadSplitter;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;

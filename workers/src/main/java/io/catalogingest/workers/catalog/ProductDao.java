@@ -1,4 +1,4 @@
-package io.catalogingest.workers.db;
+package io.catalogingest.workers.catalog;
 
 import java.math.BigDecimal;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.catalogingest.workers.db;
+package io.catalogingest.workers.images;
 
 import java.util.List;
 import java.util.Optional;

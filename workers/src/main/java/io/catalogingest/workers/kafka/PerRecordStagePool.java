@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * own spends an attempt ({@link #applyIsolatingFaults}). On revocation or shutdown it waits for the records of
  * the partitions it gives up, commits what finished, and abandons the rest uncommitted.
  */
-public final class ConcurrentStagePool extends ConsumerPool {
-    private static final Logger LOG = LoggerFactory.getLogger(ConcurrentStagePool.class);
+public final class PerRecordStagePool extends ConsumerPool {
+    private static final Logger LOG = LoggerFactory.getLogger(PerRecordStagePool.class);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
     /** Records processed but whose outcome is not acknowledged yet, per record the window allows on the executor. */
@@ -48,7 +48,7 @@ public final class ConcurrentStagePool extends ConsumerPool {
     private final int maxInFlight;
     private final ExecutorService executor;
 
-    public ConcurrentStagePool(KafkaClients kafka, String groupId, String instanceId, StageHandler handler, int consumers,
+    public PerRecordStagePool(KafkaClients kafka, String groupId, String instanceId, StageHandler handler, int consumers,
             int maxPollRecords, int maxInFlight, ExecutorService executor, RetryPolicy retryPolicy, MetricRegistry metrics) {
         super(kafka, groupId, instanceId, handler, consumers, retryPolicy, metrics);
         this.maxPollRecords = maxPollRecords;

@@ -1,4 +1,4 @@
-package io.catalogingest.workers.db;
+package io.catalogingest.workers.catalog;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.catalogingest.workers.db.ProductDao.ProductRow;
+import io.catalogingest.workers.catalog.ProductDao.ProductRow;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 

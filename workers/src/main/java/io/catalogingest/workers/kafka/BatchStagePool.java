@@ -30,13 +30,13 @@ import org.slf4j.LoggerFactory;
  * whole batch again, at most {@link RetryPolicy#retriesInPlace} times in a row. A crash before the commit re-delivers the batch; the stage's effects are
  * idempotent and the status fold keeps sets of items, so that is harmless.
  */
-public final class StagePool extends ConsumerPool {
-    private static final Logger LOG = LoggerFactory.getLogger(StagePool.class);
+public final class BatchStagePool extends ConsumerPool {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchStagePool.class);
 
     private final int maxPollRecords;
     private final Timer batches;
 
-    public StagePool(KafkaClients kafka, String groupId, String instanceId, StageHandler handler, int consumers,
+    public BatchStagePool(KafkaClients kafka, String groupId, String instanceId, StageHandler handler, int consumers,
             int maxPollRecords, RetryPolicy retryPolicy, MetricRegistry metrics) {
         super(kafka, groupId, instanceId, handler, consumers, retryPolicy, metrics);
         this.maxPollRecords = maxPollRecords;

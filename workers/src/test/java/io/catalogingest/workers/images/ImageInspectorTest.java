@@ -1,4 +1,4 @@
-package io.catalogingest.workers.core;
+package io.catalogingest.workers.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -25,15 +25,15 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ConcurrentStagePoolTest {
+class PerRecordStagePoolTest {
     /** Acknowledging every send at once, unless a test wants to do it itself. */
     private MockKafka kafka = new MockKafka(true);
     private final ManualExecutor executor = new ManualExecutor();
     private final MetricRegistry metrics = new MetricRegistry();
-    private ConcurrentStagePool pool;
+    private PerRecordStagePool pool;
 
     private void start(RecordingStage stage) {
-        pool = new ConcurrentStagePool(kafka, "images", "test", stage, 1, 100, 10, executor,
+        pool = new PerRecordStagePool(kafka, "images", "test", stage, 1, 100, 10, executor,
                 MockKafka.RETRIES, metrics);
         pool.start();
     }

@@ -1,4 +1,4 @@
-package io.catalogingest.workers.core;
+package io.catalogingest.workers.split;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -21,18 +21,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class StagePoolTest {
+class BatchStagePoolTest {
     private static final List<ProductSubmitted> ITEMS_0_TO_2 = List.of(MockKafka.product(0), MockKafka.product(1), MockKafka.product(2));
 
     private final MetricRegistry metrics = new MetricRegistry();
-    private StagePool pool;
+    private BatchStagePool pool;
 
     private void start(MockKafka kafka, RecordingStage stage) {
         start(kafka, stage, MockKafka.RETRIES);
     }
 
     private void start(MockKafka kafka, RecordingStage stage, RetryPolicy retries) {
-        pool = new StagePool(kafka, "catalog", "test", stage, 1, 100, retries, metrics);
+        pool = new BatchStagePool(kafka, "catalog", "test", stage, 1, 100, retries, metrics);
         pool.start();
     }
 

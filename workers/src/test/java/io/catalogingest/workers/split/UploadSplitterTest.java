@@ -1,10 +1,10 @@
-package io.catalogingest.workers.core;
+package io.catalogingest.workers.split;
 
 import static io.catalogingest.common.items.UploadBodies.gzip;
 import static io.catalogingest.common.items.UploadBodies.ndjson;
 import static io.catalogingest.common.items.UploadBodies.product;
 import static io.catalogingest.common.items.UploadBodies.utf8;
-import static io.catalogingest.workers.core.ObjectStoreFailures.cutOff;
+import static io.catalogingest.workers.split.ObjectStoreFailures.cutOff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,8 +29,8 @@ import io.catalogingest.schemas.FailedItem;
 import io.catalogingest.schemas.ProductSubmitted;
 import io.catalogingest.schemas.SpooledBody;
 import io.catalogingest.schemas.UploadAccepted;
-import io.catalogingest.workers.core.ObjectStoreFailures.ReadFailure;
-import io.catalogingest.workers.core.UploadSplitter.Result;
+import io.catalogingest.workers.split.ObjectStoreFailures.ReadFailure;
+import io.catalogingest.workers.split.UploadSplitter.Result;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.catalogingest.workers.core;
+package io.catalogingest.workers.images;
 
 /** An image of a product as stored: where it came from and under which content address. */
 public record StoredImage(int position, String sourceUrl, String sha256, String objectKey, String contentType,
