@@ -34,7 +34,9 @@ public final class Topics {
     /**
      * The replay ledger, compacted, keyed by stage and original dead letter: how often each was
      * replayed and through which dead-letter offset, so replays are bounded and resume across runs
-     * without depending on any consumer group's committed offsets.
+     * without depending on any consumer group's committed offsets. Kept as long as dead letters:
+     * an entry that expires belongs to a dead letter that expired with it, or to a copy dead-lettered
+     * again, which carries its replay count in its own headers.
      */
     public static final String REPLAYS = "catalog.replays.v1";
 
@@ -50,7 +52,10 @@ public final class Topics {
     public static final Duration WORK_RETENTION = Duration.ofDays(7);
     public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(28);
 
-    /** A topic, the partitions it is created with and how long it keeps records; a compacted one keeps each key's latest for ever. */
+    /**
+     * A topic, the partitions it is created with and how long it keeps records; a compacted one
+     * keeps only each key's latest record, and that too only for its retention.
+     */
     public record TopicSpec(String name, int partitions, Duration retention, boolean compacted) {
         public TopicSpec(String name, int partitions, Duration retention) {
             this(name, partitions, retention, false);

@@ -56,8 +56,9 @@ public final class TopicSetup {
     /** The topic configs the spec fixes. */
     public static Map<String, String> configs(Topics.TopicSpec spec, Settings settings) {
         Map<String, String> configs = new LinkedHashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
-        configs.put(TopicConfig.RETENTION_MS_CONFIG, spec.compacted() ? "-1" : String.valueOf(spec.retention().toMillis()));
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, spec.compacted()
+                ? TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE : TopicConfig.CLEANUP_POLICY_DELETE);
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(spec.retention().toMillis()));
         settings.minInsyncReplicas().ifPresent(n -> configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(n)));
         return configs;
     }
