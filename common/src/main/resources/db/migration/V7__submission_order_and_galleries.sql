@@ -13,3 +13,8 @@ CREATE TABLE product_galleries (
     updated_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (merchant_id, sku)
 );
+
+-- Galleries written before this table: the newest version each product's rows hold, so that an
+-- older submission still in flight (a retry, a replay) cannot claim and trim them.
+INSERT INTO product_galleries (merchant_id, sku, version, image_count)
+SELECT merchant_id, sku, max(version), count(*) FROM product_images GROUP BY merchant_id, sku;

@@ -54,7 +54,7 @@ public final class ImageWorker implements StageHandler {
                 // An older submission than the gallery's changes nothing, whatever order the workers finish in.
                 if (p.failure() == null && dao.claimGallery(s.getMerchantId(), s.getSku(), SubmissionVersion.of(s),
                         s.getImages().size()).isPresent()) {
-                    dao.trimTo(s.getMerchantId(), s.getSku(), s.getImages().size());
+                    dao.trimTo(s.getMerchantId(), s.getSku(), s.getImages().size(), SubmissionVersion.of(s));
                     p.images().forEach(i -> rows.add(row(s, i)));
                 }
             }

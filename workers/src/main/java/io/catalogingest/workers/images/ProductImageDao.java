@@ -45,7 +45,8 @@ public interface ProductImageDao {
     Optional<Boolean> claimGallery(@Bind("merchantId") String merchantId, @Bind("sku") String sku, @Bind("version") long version,
             @Bind("count") int count);
 
-    /** Positions the gallery's submission no longer has. */
-    @SqlUpdate("DELETE FROM product_images WHERE merchant_id = :merchantId AND sku = :sku AND position >= :count")
-    void trimTo(@Bind("merchantId") String merchantId, @Bind("sku") String sku, @Bind("count") int count);
+    /** Positions the gallery's submission no longer has (never a newer submission's row). */
+    @SqlUpdate("DELETE FROM product_images WHERE merchant_id = :merchantId AND sku = :sku AND position >= :count AND version <= :version")
+    void trimTo(@Bind("merchantId") String merchantId, @Bind("sku") String sku, @Bind("count") int count,
+            @Bind("version") long version);
 }

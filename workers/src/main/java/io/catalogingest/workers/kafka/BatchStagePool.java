@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
@@ -62,35 +64,36 @@ public final class BatchStagePool extends ConsumerPool {
         @Override
         public void run() {
             Duration backoff = PoolSupport.FIRST_BACKOFF;
-            int failedInPlace = 0;
-            Throwable lastFault = null;
+            FailingInPlace failing = FailingInPlace.NONE;
             try (consumer) {
                 subscribe(new RebalanceListener(consumer, pauses::forget));
                 while (true) {
                     pauses.resumeDue();
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                    if (records.isEmpty()) {
+                    List<ConsumerRecord<String, byte[]>> due = pauses.due(records);
+                    if (due.isEmpty()) {
                         continue;
                     }
                     try (Timer.Context ignored = batches.time()) {
-                        List<ConsumerRecord<String, byte[]>> due = pauses.due(records);
-                        if (failedInPlace > retryPolicy.retriesInPlace()) {
-                            giveUpInPlace(due, failedInPlace, lastFault);
+                        if (failing.times() > retryPolicy.retriesInPlace()) {
+                            giveUpInPlace(due, failing);
+                            failing = FailingInPlace.NONE;
                         } else {
                             processBatch(due);
+                            if (failing.heldAny(due)) {
+                                failing = FailingInPlace.NONE;
+                            }
                         }
                         backoff = PoolSupport.FIRST_BACKOFF;
-                        failedInPlace = 0;
                     } catch (WakeupException | VirtualMachineError e) {
                         throw e;
                     } catch (Exception | Error e) {
                         // A dependency's fault (database, object store, registry, Kafka) is not the
                         // items': no attempt is counted; wait and take the same records again.
                         dependencyFaults.mark();
-                        failedInPlace++;
-                        lastFault = e;
+                        failing = failing.again(due, e);
                         LOG.warn("{} batch of {} records failed ({} time(s) in a row); pausing {} ms before retrying it: {}",
-                                handler.stage(), records.count(), failedInPlace, backoff.toMillis(), e.toString());
+                                handler.stage(), due.size(), failing.times(), backoff.toMillis(), e.toString());
                         rewind(records);
                         Thread.sleep(backoff.toMillis());
                         backoff = PoolSupport.nextBackoff(backoff);
@@ -124,15 +127,28 @@ public final class BatchStagePool extends ConsumerPool {
             acknowledgeAndCommit(records, acks);
         }
 
-        /** The batch failed in place more often than allowed: every record spends an attempt instead. */
-        private void giveUpInPlace(List<ConsumerRecord<String, byte[]>> records, int times, Throwable fault) throws Exception {
+        /**
+         * The batch failed in place more often than allowed: each of its records spends an attempt
+         * instead. Records polled with them that were not in it (they head each partition) are
+         * left for the next poll.
+         */
+        private void giveUpInPlace(List<ConsumerRecord<String, byte[]>> due, FailingInPlace failing) throws Exception {
+            List<ConsumerRecord<String, byte[]>> failed = due.stream().filter(failing::held).toList();
             LOG.warn("{} batch of {} records failed {} times in place; each spends an attempt: {}", handler.stage(),
-                    records.size(), times, String.valueOf(fault));
+                    failed.size(), failing.times(), String.valueOf(failing.fault()));
             List<CompletableFuture<?>> acks = new ArrayList<>();
-            for (ConsumerRecord<String, byte[]> r : records) {
-                acks.addAll(router.givenUpInPlace(r, times, fault));
+            for (ConsumerRecord<String, byte[]> r : failed) {
+                acks.addAll(router.givenUpInPlace(r, failing.times(), failing.fault()));
             }
-            acknowledgeAndCommit(records, acks);
+            acknowledgeAndCommit(failed, acks);
+            Map<TopicPartition, Long> notTaken = new HashMap<>();
+            due.stream().filter(r -> !failing.held(r)).forEach(r ->
+                    notTaken.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min));
+            notTaken.forEach((tp, offset) -> {
+                if (consumer.assignment().contains(tp)) {
+                    consumer.seek(tp, offset);
+                }
+            });
         }
 
         private void acknowledgeAndCommit(List<ConsumerRecord<String, byte[]>> records, List<CompletableFuture<?>> acks)
@@ -161,5 +177,31 @@ public final class BatchStagePool extends ConsumerPool {
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         return offsets;
+    }
+
+    /**
+     * The records of the batch failing in place (by partition and offset), how many times in a row
+     * and the last fault: counted per batch, so neither other partitions' successes reset it nor
+     * other records are charged with it.
+     */
+    private record FailingInPlace(Set<String> records, int times, Throwable fault) {
+        static final FailingInPlace NONE = new FailingInPlace(Set.of(), 0, null);
+
+        FailingInPlace again(List<ConsumerRecord<String, byte[]>> failed, Throwable e) {
+            return new FailingInPlace(failed.stream().map(FailingInPlace::id).collect(Collectors.toSet()),
+                    heldAny(failed) ? times + 1 : 1, e);
+        }
+
+        boolean held(ConsumerRecord<String, byte[]> r) {
+            return records.contains(id(r));
+        }
+
+        boolean heldAny(List<ConsumerRecord<String, byte[]>> due) {
+            return due.stream().anyMatch(this::held);
+        }
+
+        private static String id(ConsumerRecord<String, byte[]> r) {
+            return r.topic() + "-" + r.partition() + "@" + r.offset();
+        }
     }
 }

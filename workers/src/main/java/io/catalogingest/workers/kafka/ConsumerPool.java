@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What both kinds of stage pool share: {@code consumers} threads, each with its own consumer in
- * the stage's group, reading the products topic and the stage's retry topic, and one
+ * the stage's group, reading the products topic and the stage's retry tiers, and one
  * {@link OutcomeRouter}. Subclasses say what a consumer thread does.
  */
 abstract class ConsumerPool implements Managed, WorkerPool {

@@ -46,8 +46,10 @@ final class DependencyFaults {
                 || t instanceof SQLNonTransientConnectionException
                 || t instanceof SQLRecoverableException
                 || t instanceof SQLException sql && unavailable(sql.getSQLState())
+                || t instanceof AssertionError && thrownBy(t, "org.postgresql.")
                 || t instanceof SdkClientException
-                || t instanceof AwsServiceException aws && (aws.statusCode() >= 500 || aws.statusCode() == 429)
+                || t instanceof AwsServiceException aws && (aws.statusCode() >= 500 || aws.statusCode() == 429
+                        || aws.awsErrorDetails() != null && "RequestTimeout".equals(aws.awsErrorDetails().errorCode()))
                 || t instanceof RetriableException
                 || t instanceof ConnectException
                 || t instanceof NoRouteToHostException
@@ -57,10 +59,17 @@ final class DependencyFaults {
 
     /**
      * SQLSTATE classes 08 (connection), 53 (insufficient resources), 57 (operator intervention, e.g.
-     * a restart), and serialization failures and deadlocks, which succeed when tried again.
+     * a restart), a read-only transaction during a failover (25006), and serialization failures and
+     * deadlocks, which succeed when tried again.
      */
     private static boolean unavailable(String state) {
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
-                || state.equals("40001") || state.equals("40P01"));
+                || state.equals("25006") || state.equals("40001") || state.equals("40P01"));
+    }
+
+    /** pgjdbc throws AssertionError on some dropped connections (with assertions on, as in tests). */
+    private static boolean thrownBy(Throwable t, String packagePrefix) {
+        StackTraceElement[] stack = t.getStackTrace();
+        return stack.length > 0 && stack[0].getClassName().startsWith(packagePrefix);
     }
 }

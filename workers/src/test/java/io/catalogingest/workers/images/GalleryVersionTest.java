@@ -95,6 +95,23 @@ class GalleryVersionTest {
         assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.succeeded()).as("superseded, not failed").isTrue());
     }
 
+    /** Rows written before galleries were recorded (no gallery row): an older submission still cuts none of them. */
+    @Test
+    void anOlderSubmissionFindingNoGalleryRowLeavesNewerRowsWhole() throws Exception {
+        String merchant = "m-" + UUID.randomUUID();
+        for (int position = 0; position < 5; position++) {
+            int p = position;
+            jdbi.useHandle(h -> h.execute("""
+                    INSERT INTO product_images (merchant_id, sku, position, source_url, sha256, object_key, content_type,
+                                                size_bytes, width, height, version, updated_at)
+                    VALUES (?, 'SKU-1', ?, ?, 'x', 'k', 'image/png', 1, 1, 1, 20, now())""", merchant, p, "newer-" + p));
+        }
+
+        worker.process(List.of(submission(merchant, 10, 3)));
+
+        assertThat(gallery(merchant)).containsExactly("newer-0", "newer-1", "newer-2", "newer-3", "newer-4");
+    }
+
     @Test
     void aNewerSubmissionReplacesTheWholeGalleryAndOneWithoutImagesEmptiesIt() throws Exception {
         String merchant = "m-" + UUID.randomUUID();

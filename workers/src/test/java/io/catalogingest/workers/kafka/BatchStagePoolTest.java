@@ -18,6 +18,7 @@ import io.catalogingest.schemas.Topics;
 import io.catalogingest.workers.core.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -183,5 +184,35 @@ class BatchStagePoolTest {
         assertThat(retries).hasSize(2).allSatisfy(r -> assertThat(MockKafka.headers(r))
                 .containsEntry(RecordHeaders.ERROR_CODE, "DEPENDENCY_UNAVAILABLE").containsEntry(RecordHeaders.ATTEMPT, "2"));
         assertThat(kafka.sentTo(Topics.deadLetter(Stage.CATALOG))).isEmpty();
+    }
+
+    /**
+     * What fails in place is counted per batch: a record polled only after the batch failed is
+     * not charged when that batch gives up, it is processed on its own.
+     */
+    @Test
+    void givingUpInPlaceChargesOnlyTheRecordsOfTheFailingBatch() {
+        MockKafka kafka = new MockKafka(true);
+        RecordingStage stage = new RecordingStage(Stage.CATALOG, 0).unavailableFor(0);
+        TopicPartition products1 = new TopicPartition(Topics.PRODUCTS, 1);
+        ConsumerRecord<String, byte[]> failing = kafka.record(Topics.PRODUCTS, 0, 0, MockKafka.product(0));
+        ConsumerRecord<String, byte[]> later = kafka.record(Topics.PRODUCTS, 1, 0, MockKafka.product(1));
+        kafka.consumer.schedulePollTask(() -> {
+            kafka.consumer.rebalance(List.of(PRODUCTS_0, products1));
+            kafka.consumer.updateBeginningOffsets(java.util.Map.of(PRODUCTS_0, 0L, products1, 0L));
+            kafka.consumer.addRecord(failing);
+        });
+        kafka.deliverAgainAtNextPoll(PRODUCTS_0, List.of(failing));
+        kafka.deliverAgainAtNextPoll(PRODUCTS_0, List.of(failing));
+        kafka.consumer.schedulePollTask(() -> kafka.consumer.addRecord(later)); // polled with the third delivery
+        kafka.deliverAgainAtNextPoll(products1, List.of(later));
+        start(kafka, stage, new RetryPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1), 1));
+
+        eventually().until(() -> kafka.committed(PRODUCTS_0) == 1 && kafka.committed(products1) == 1);
+
+        assertThat(kafka.sentTo(Topics.retry(Stage.CATALOG, 1))).hasSize(1).allSatisfy(r -> assertThat(r.key())
+                .isEqualTo(failing.key()));
+        assertThat(kafka.succeeded(MockKafka.UPLOAD_ID)).as("the later record, processed on its own").containsExactly(1);
+        assertThat(stage.calls).last().isEqualTo(List.of(MockKafka.product(1)));
     }
 }

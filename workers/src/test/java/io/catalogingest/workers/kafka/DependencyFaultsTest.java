@@ -26,6 +26,12 @@ class DependencyFaultsTest {
                 new ConnectException("Connection refused")))).isTrue();
         assertThat(DependencyFaults.isDependencyFault(S3Exception.builder().statusCode(503).message("Slow Down").build())).isTrue();
         assertThat(DependencyFaults.isDependencyFault(new SchemaRegistryClient.UnavailableException("registry down", null))).isTrue();
+        assertThat(DependencyFaults.isDependencyFault(new UnableToExecuteStatementException(
+                new SQLException("cannot execute UPDATE in a read-only transaction", "25006"), null))).isTrue();
+        AssertionError dropped = new AssertionError("getAutoCommit() should not throw");
+        dropped.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("org.postgresql.jdbc.PgConnection", "getAutoCommit", "PgConnection.java", 1)});
+        assertThat(DependencyFaults.isDependencyFault(dropped)).isTrue();
         assertThat(DependencyFaults.isDependencyFault(new IllegalStateException("outcome not acknowledged",
                 new TimeoutException("Expiring 3 record(s)")))).isTrue();
     }

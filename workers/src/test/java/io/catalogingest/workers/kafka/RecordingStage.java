@@ -23,6 +23,8 @@ final class RecordingStage implements StageHandler {
     private final AtomicInteger faults;
     /** Items the stage always throws on, for a reason of their own (not a dependency's). */
     private final java.util.Set<Integer> poisoned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Items whose batches a dependency always fails as a whole. */
+    private final java.util.Set<Integer> unavailable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RecordingStage(Stage stage, int faults) {
         this.stage = stage;
@@ -32,6 +34,12 @@ final class RecordingStage implements StageHandler {
     /** The stage throws on every batch that holds this item. */
     RecordingStage poison(int itemIndex) {
         poisoned.add(itemIndex);
+        return this;
+    }
+
+    /** A dependency fails every batch that holds this item as a whole. */
+    RecordingStage unavailableFor(int itemIndex) {
+        unavailable.add(itemIndex);
         return this;
     }
 
@@ -48,6 +56,9 @@ final class RecordingStage implements StageHandler {
             throw new ConnectionException(new SQLTransientConnectionException("database unavailable"));
         }
         for (ProductSubmitted p : batch) {
+            if (unavailable.contains(p.getItemIndex())) {
+                throw new ConnectionException(new SQLTransientConnectionException("database unavailable for item " + p.getItemIndex()));
+            }
             if (poisoned.contains(p.getItemIndex())) {
                 throw new IllegalArgumentException("cannot apply item " + p.getItemIndex());
             }
