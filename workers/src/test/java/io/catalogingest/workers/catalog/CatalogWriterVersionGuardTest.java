@@ -8,14 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.catalogingest.common.db.Migrations;
-import io.catalogingest.devstack.DevStack;
-import io.catalogingest.devstack.EmbeddedDatabase;
 import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.workers.MigratedDatabase;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The catalog writer against real PostgreSQL: newest submission wins, whatever the arrival order. */
 class CatalogWriterVersionGuardTest {
@@ -23,12 +20,7 @@ class CatalogWriterVersionGuardTest {
 
     @BeforeAll
     static void database() {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(DevStack.shared().database.jdbcUrl());
-        ds.setUser(EmbeddedDatabase.USER);
-        ds.setPassword(EmbeddedDatabase.PASSWORD);
-        Migrations.migrate(ds);
-        jdbi = Jdbi.create(ds).installPlugins();
+        jdbi = MigratedDatabase.jdbi();
     }
 
     private static ProductSubmitted submission(String merchant, String title, long acceptedAt) {

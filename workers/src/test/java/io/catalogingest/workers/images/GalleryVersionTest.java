@@ -12,17 +12,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
-import io.catalogingest.common.db.Migrations;
 import io.catalogingest.common.net.AddressPolicy;
 import io.catalogingest.devstack.DevStack;
-import io.catalogingest.devstack.EmbeddedDatabase;
 import io.catalogingest.schemas.ProductImage;
 import io.catalogingest.schemas.ProductSubmitted;
+import io.catalogingest.workers.MigratedDatabase;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The image stage against real PostgreSQL and the local image origin: a product's gallery is the
@@ -35,12 +33,7 @@ class GalleryVersionTest {
 
     @BeforeAll
     static void stage() {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(DevStack.shared().database.jdbcUrl());
-        ds.setUser(EmbeddedDatabase.USER);
-        ds.setPassword(EmbeddedDatabase.PASSWORD);
-        Migrations.migrate(ds);
-        jdbi = Jdbi.create(ds).installPlugins();
+        jdbi = MigratedDatabase.jdbi();
         fetcher = new ImageFetcher(new AddressPolicy(List.of("127.0.0.0/8")), Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), 1 << 20, 0, 4);
         Set<String> stored = ConcurrentHashMap.newKeySet();
