@@ -1,6 +1,5 @@
 package io.catalogingest.workers;
 
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
 import io.catalogingest.common.db.CancellationDao;
@@ -19,7 +18,6 @@ import io.catalogingest.workers.cli.PoolCommand;
 import io.catalogingest.workers.health.PoolHealthCheck;
 import io.catalogingest.workers.core.CancellingHandler;
 import io.catalogingest.common.net.AddressPolicy;
-import io.catalogingest.workers.core.RetryPolicy;
 import io.catalogingest.workers.images.ImageFetcher;
 import io.catalogingest.workers.images.ImageStore;
 import io.catalogingest.workers.images.ImageWorker;
@@ -76,13 +74,12 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     split.getMaxItemsPerUpload(), split.getChunkSize());
             manage(environment, ConsumerGroups.SPLITTER, new SplitterPool(kafka, config.getInstanceId(), splitter,
                     body -> spool.getObject(b -> b.bucket(body.getBucket()).key(body.getKey())), cancellations::cancelled,
-                    split.getConsumers(), new RetryPolicy(split.getMaxAttempts(), Duration.ZERO, Duration.ZERO, split.getMaxRetriesInPlace()),
-                    environment.metrics()));
+                    split.getConsumers(), split.retryPolicy(), environment.metrics()));
         }
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();
             manage(environment, ConsumerGroups.CATALOG_WRITER, new BatchStagePool(kafka, ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
-                    new CancellingHandler(new CatalogWriter(jdbi), cancellations::cancelled), catalog.getConsumers(), catalog.getMaxPollRecords(), retries(catalog), environment.metrics()));
+                    new CancellingHandler(new CatalogWriter(jdbi), cancellations::cancelled), catalog.getConsumers(), catalog.getMaxPollRecords(), catalog.retryPolicy(), environment.metrics()));
         }
         if (config.getImages().isEnabled()) {
             ImagePoolConfig images = config.getImages();
@@ -100,15 +97,10 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
             ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());
             manage(environment, ConsumerGroups.IMAGE_WORKER, new PerRecordStagePool(kafka, ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
                     new CancellingHandler(new ImageWorker(fetcher, store, jdbi), cancellations::cancelled), images.getConsumers(), images.getMaxPollRecords(),
-                    images.getConcurrentDownloads(), downloads, retries(images), environment.metrics()));
+                    images.getConcurrentDownloads(), downloads, images.retryPolicy(), environment.metrics()));
         }
 
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
-    }
-
-    private static RetryPolicy retries(PoolConfig pool) {
-        return new RetryPolicy(pool.getMaxAttempts(), pool.getFirstRetryDelay().toJavaDuration(),
-                pool.getMaxRetryDelay().toJavaDuration(), pool.getMaxRetriesInPlace());
     }
 
     private static <P extends Managed & WorkerPool> void manage(Environment environment, String group, P pool) {

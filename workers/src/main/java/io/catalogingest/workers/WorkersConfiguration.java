@@ -11,6 +11,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import io.catalogingest.workers.core.RetryPolicy;
 
 public class WorkersConfiguration extends CatalogConfiguration {
     /** Names this instance's consumers (client ids), so operators can tell instances apart. */
@@ -77,8 +78,27 @@ public class WorkersConfiguration extends CatalogConfiguration {
         @JsonProperty
         private int consumers;
 
-        ConsumersConfig(int consumers) {
+        /** Attempts of work failing for a reason of its own before it is dead-lettered. */
+        @Min(1)
+        @JsonProperty
+        private int maxAttempts;
+
+        /**
+         * Times work that a dependency fails as a whole is taken again in place (no attempt spent,
+         * backing off to 30 s) before it spends an attempt after all: about 10 minutes.
+         */
+        @Min(1)
+        @JsonProperty
+        private int maxRetriesInPlace = 25;
+
+        ConsumersConfig(int consumers, int maxAttempts) {
             this.consumers = consumers;
+            this.maxAttempts = maxAttempts;
+        }
+
+        /** Without delays between attempts; a pool with retry topics adds them. */
+        public RetryPolicy retryPolicy() {
+            return new RetryPolicy(maxAttempts, java.time.Duration.ZERO, java.time.Duration.ZERO, maxRetriesInPlace);
         }
 
         public boolean isEnabled() {
@@ -97,7 +117,7 @@ public class WorkersConfiguration extends CatalogConfiguration {
     /** A stage pool on the products topic, with its retry policy. */
     public static class PoolConfig extends ConsumersConfig {
         public PoolConfig() {
-            super(2);
+            super(2, 5);
         }
 
         @Min(1)
@@ -105,39 +125,18 @@ public class WorkersConfiguration extends CatalogConfiguration {
         @JsonProperty
         private int maxPollRecords = 1000;
 
-        /** Attempts of an item with transient failures before it is dead-lettered. */
-        @Min(1)
-        @JsonProperty
-        private int maxAttempts = 5;
-
         @JsonProperty
         private Duration firstRetryDelay = Duration.seconds(1);
 
         @JsonProperty
         private Duration maxRetryDelay = Duration.minutes(5);
 
-        /**
-         * Times a record that a dependency fails as a whole is taken again in place (no attempt
-         * spent, backing off to 30 s) before it spends an attempt after all: about 10 minutes.
-         */
-        @Min(1)
-        @JsonProperty
-        private int maxRetriesInPlace = 25;
-
-        public int getMaxRetriesInPlace() {
-            return maxRetriesInPlace;
-        }
-
-        public int getMaxAttempts() {
-            return maxAttempts;
-        }
-
-        public Duration getFirstRetryDelay() {
-            return firstRetryDelay;
-        }
-
-        public Duration getMaxRetryDelay() {
-            return maxRetryDelay;
+        /** With the delays of the retry tiers. */
+        @Override
+        public RetryPolicy retryPolicy() {
+            RetryPolicy attempts = super.retryPolicy();
+            return new RetryPolicy(attempts.maxAttempts(), firstRetryDelay.toJavaDuration(), maxRetryDelay.toJavaDuration(),
+                    attempts.retriesInPlace());
         }
 
         public int getMaxPollRecords() {
@@ -151,28 +150,10 @@ public class WorkersConfiguration extends CatalogConfiguration {
      */
     public static class SplitPoolConfig extends ConsumersConfig {
         public SplitPoolConfig() {
-            super(1);
+            super(1, 3);
         }
 
         /** Items per split transaction: a crash repeats at most this many. */
-        /** Splits of an upload failing for a reason of its own before it is dead-lettered. */
-        @Min(1)
-        @JsonProperty
-        private int maxAttempts = 3;
-
-        /** Splits of an upload a dependency fails (object store, registry, Kafka) before it is dead-lettered. */
-        @Min(1)
-        @JsonProperty
-        private int maxRetriesInPlace = 25;
-
-        public int getMaxAttempts() {
-            return maxAttempts;
-        }
-
-        public int getMaxRetriesInPlace() {
-            return maxRetriesInPlace;
-        }
-
         @Min(1)
         @Max(100_000)
         @JsonProperty
