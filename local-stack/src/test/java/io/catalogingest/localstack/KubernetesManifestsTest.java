@@ -16,10 +16,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.catalogingest.common.kafka.ConsumerGroups;
 import io.catalogingest.schemas.Topics;
-import io.catalogingest.workers.cli.PoolCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,19 +26,13 @@ import org.junit.jupiter.api.Test;
  * and commands, ports, environment variables, probes, consumer groups, topics and partition bounds.
  */
 class KubernetesManifestsTest {
-    private static final Path K8S = Path.of("../ops/k8s");
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(:-([^}]*))?}");
-    /** Read by the JVM itself, not by the service configuration. */
-    private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
-    /** The module and config file of each image. */
-    private static final Map<String, String> SERVICES = Map.of("ingest-api", "ingest-api", "status-service", "status-service",
-            "workers", "workers");
+    private static final Path K8S = ServiceConfigs.ROOT.resolve("ops/k8s");
 
     private static final List<JsonNode> resources = new ArrayList<>();
 
     @BeforeAll
     static void read() throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        ObjectMapper yaml = ServiceConfigs.YAML;
         try (Stream<Path> files = Files.list(K8S)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (var parser = yaml.getFactory().createParser(file.toFile())) {
@@ -63,22 +55,6 @@ class KubernetesManifestsTest {
         return deployment.path("spec").path("template").path("spec").path("containers").get(0);
     }
 
-    private static Map<String, String> configVariables(String service) throws IOException {
-        String text = Files.readString(Path.of("../" + SERVICES.get(service) + "/src/main/resources/" + service + ".yml"));
-        Map<String, String> variables = new java.util.HashMap<>();
-        Matcher m = VARIABLE.matcher(text);
-        while (m.find()) {
-            variables.put(m.group(1), m.group(2) == null ? null : m.group(3));
-        }
-        return variables;
-    }
-
-    private static String projectVersion() throws IOException {
-        Matcher m = Pattern.compile("<version>([^<]+)</version>").matcher(Files.readString(Path.of("../pom.xml")));
-        assertThat(m.find()).isTrue();
-        return m.group(1).replace("-SNAPSHOT", "");
-    }
-
     @Test
     void deploymentsRunTheServicesWithTheirConfigPortsAndEnvironment() throws IOException {
         assertThat(kind("Deployment")).extracting(d -> d.path("metadata").path("name").asText())
@@ -91,20 +67,16 @@ class KubernetesManifestsTest {
             Matcher image = Pattern.compile("ghcr\\.io/catalog-ingest/([a-z-]+):(.+)").matcher(container.path("image").asText());
             assertThat(image.matches()).as(name).isTrue();
             String service = image.group(1);
-            assertThat(SERVICES).as(name).containsKey(service);
-            assertThat(image.group(2)).as(name).isEqualTo(projectVersion());
+            assertThat(ServiceConfigs.SERVICES).as(name).contains(service);
+            assertThat(image.group(2)).as(name).isEqualTo(ServiceConfigs.projectVersion());
 
             List<String> args = new ArrayList<>();
             container.path("args").forEach(a -> args.add(a.asText()));
             assertThat(args).as(name).hasSize(2);
             assertThat(args.get(1)).as(name).isEqualTo("/app/" + service + ".yml");
-            Set<String> commands = new HashSet<>(Set.of("server"));
-            if (service.equals("workers")) {
-                Stream.of(PoolCommand.Pool.values()).forEach(p -> commands.add(p.name().toLowerCase(java.util.Locale.ROOT)));
-            }
-            assertThat(commands).as(name).contains(args.get(0));
+            assertThat(ServiceConfigs.commands(service)).as(name).contains(args.get(0));
 
-            Map<String, String> variables = configVariables(service);
+            Map<String, String> variables = ServiceConfigs.variables(service);
             Map<String, JsonNode> env = new java.util.HashMap<>();
             container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
             // Variables that only feed others, as $(POD_IP) in ADVERTISED_URL, need not be read by the service.
@@ -116,7 +88,7 @@ class KubernetesManifestsTest {
                 }
             });
             assertThat(env.keySet()).as(name + ": variables the config file does not read")
-                    .allMatch(v -> variables.containsKey(v) || JVM_VARIABLES.contains(v) || referenced.contains(v));
+                    .allMatch(v -> variables.containsKey(v) || ServiceConfigs.JVM_VARIABLES.contains(v) || referenced.contains(v));
             assertThat(referenced).as(name + ": referenced variables are defined").allMatch(env::containsKey);
             variables.forEach((v, fallback) -> assertThat(fallback != null || env.containsKey(v)).as(name + " must set " + v).isTrue());
             assertThat(env.get("BIND_HOST").path("value").asText()).as(name + " listens beyond loopback").isEqualTo("0.0.0.0");
