@@ -11,7 +11,6 @@ import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.StageHandler;
 import io.catalogingest.workers.images.StoredImage;
 import io.catalogingest.workers.core.SubmissionVersion;
-import io.catalogingest.workers.images.ProductImageDao;
 import io.catalogingest.workers.images.ProductImageDao.ImageRow;
 import org.jdbi.v3.core.Jdbi;
 
@@ -47,13 +46,13 @@ public final class ImageWorker implements StageHandler {
             done.add(storeAll(product)); // an object-store fault throws: the pool processes the product again
         }
         jdbi.useTransaction(h -> {
-            ProductImageDao dao = h.attach(ProductImageDao.class);
+            ProductImageDao dao = new ProductImageDao(h);
             List<ImageRow> rows = new ArrayList<>();
             for (ProductImages p : done) {
                 ProductSubmitted s = p.product();
                 // An older submission than the gallery's changes nothing, whatever order the workers finish in.
                 if (p.failure() == null && dao.claimGallery(s.getMerchantId(), s.getSku(), SubmissionVersion.of(s),
-                        s.getImages().size()).isPresent()) {
+                        s.getImages().size())) {
                     dao.trimTo(s.getMerchantId(), s.getSku(), s.getImages().size(), SubmissionVersion.of(s));
                     p.images().forEach(i -> rows.add(row(s, i)));
                 }
