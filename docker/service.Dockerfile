@@ -26,6 +26,6 @@ RUN ln -s "${SERVICE}.yml" /app/config.yml \
 ENV BIND_HOST=0.0.0.0 ADMIN_PORT=${ADMIN_PORT}
 EXPOSE ${ADMIN_PORT}
 USER catalog
-HEALTHCHECK --interval=5s --timeout=5s --start-period=120s --retries=3 CMD ["/app/healthcheck.sh"]
+HEALTHCHECK --interval=2s --timeout=5s --start-period=120s --retries=3 CMD ["/app/healthcheck.sh"]
 ENTRYPOINT ["java", "@/app/java.args"]
 CMD ["server", "/app/config.yml"]
