@@ -17,7 +17,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if (( package )); then
-  mvn -B -q package -DskipTests
+  # clean: copy-dependencies never removes a library an upgrade replaced, and the images load lib/*.
+  mvn -B -q clean package -DskipTests
 fi
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
 "${compose[@]}" -f docker/compose.yaml build

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the services' JRE base image from Debian packages, for machines that cannot pull from an
-# image registry (air-gapped hosts, CI here). Needs root, mmdebstrap and a reachable Debian mirror.
+# image registry (air-gapped hosts, CI here). Needs root, mmdebstrap and a reachable Debian mirror:
+# the host's apt sources are used, so list bookworm-security there to get the JRE's security updates.
 #   docker/build-jre-base.sh [image-name]      default: catalog-ingest/jre-base:17
 # Then build the services on it: docker/build-images.sh --base catalog-ingest/jre-base:17
 set -euo pipefail

@@ -2,12 +2,15 @@ package io.catalogingest.localstack;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.exception.NotFoundException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
@@ -35,9 +38,18 @@ final class ServiceImages {
         return ServiceConfigs.YAML.valueToTree(tree);
     }
 
-    /** Skips a container test loudly where Docker is absent; where containers are required (CI), fails it. */
+    /**
+     * Skips a container test loudly where Docker is absent; where containers are required (CI), fails it.
+     * CI builds the JRE base ({@code JRE_BASE}) while Maven runs the modules before this one; a test waits
+     * for that image to exist.
+     */
     static void requireDocker() {
         if (DockerClientFactory.instance().isDockerAvailable()) {
+            String base = System.getenv("JRE_BASE");
+            if (base != null && !base.isEmpty()) {
+                Awaitility.await("the JRE base image " + base + " (docker/build-jre-base.sh)").atMost(Duration.ofMinutes(10))
+                        .pollInterval(Duration.ofSeconds(2)).until(() -> imageExists(base));
+            }
             return;
         }
         if ("1".equals(System.getenv("REQUIRE_CONTAINER_TESTS"))) {
@@ -45,6 +57,15 @@ final class ServiceImages {
         }
         System.err.println("*** CONTAINER TESTS SKIPPED: no Docker engine answers (.ci/run installs and starts one) ***");
         Assumptions.abort("no Docker engine");
+    }
+
+    private static boolean imageExists(String image) {
+        try {
+            DockerClientFactory.lazyClient().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     /**

@@ -63,7 +63,7 @@ class SplitterCrashTest {
                 worker = WorkerProcess.start(settings, log);
             }
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> productsEnd() - before, grown -> grown >= ITEMS);
+                    .until(() -> Files.readString(log).contains("upload " + uploadId + " split: "));
             stack.startWorkers();
 
             JsonNode done = await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
