@@ -98,8 +98,13 @@ class ContainersTest {
         env.putAll(settings);
         return new GenericContainer<>(DockerImageName.parse(ServiceImages.build(composeService))).withNetworkMode("host")
                 .withEnv(env).withCommand("server", "/app/" + module + ".yml")
-                .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("container." + module)))
+                .withLogConsumer(logs(module))
                 .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(4)));
+    }
+
+    /** A container's output, into this class's test log. */
+    private static Slf4jLogConsumer logs(String module) {
+        return new Slf4jLogConsumer(LoggerFactory.getLogger("container." + module));
     }
 
     private static int freePort() {
@@ -170,7 +175,7 @@ class ContainersTest {
         } finally {
             // Started again whatever the assertion says, so the other tests keep their workers.
             DockerClientFactory.lazyClient().startContainerCmd(workers.getContainerId()).exec();
-            workers.followOutput(new Slf4jLogConsumer(LoggerFactory.getLogger("container.workers")));
+            workers.followOutput(logs("workers"));
         }
         JsonNode done = awaitDone(statusUrl, key);
         assertThat(done.path("succeeded").asInt()).isEqualTo(items);

@@ -32,10 +32,14 @@ final class ServiceImages {
 
     private ServiceImages() {}
 
-    /** The compose file with its anchors and merge keys resolved, which Jackson's YAML reader leaves as they are. */
-    static JsonNode compose() {
-        Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(ServiceConfigs.read(COMPOSE));
-        return ServiceConfigs.YAML.valueToTree(tree);
+    private static JsonNode compose;
+
+    /** The compose file, read once, with its anchors and merge keys resolved (Jackson's YAML reader leaves them as they are). */
+    static synchronized JsonNode compose() {
+        if (compose == null) {
+            compose = ServiceConfigs.YAML.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(ServiceConfigs.read(COMPOSE)));
+        }
+        return compose;
     }
 
     /**
