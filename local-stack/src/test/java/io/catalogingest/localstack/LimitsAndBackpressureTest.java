@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.catalogingest.devstack.FreePorts;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,15 @@ class LimitsAndBackpressureTest {
         strictUrl = Pipeline.stack().startExtraIngestApi("ingest-strict", Map.of(
                 "maxBodySize", "2KiB", "maxItemsPerUpload", "3", "uploadsPerMinute", "4",
                 "idempotencyKeyRetention", "1s")) + "/v1/uploads";
+    }
+
+    /**
+     * Its housekeeping deletes every key older than its one-second retention from the shared
+     * database; left running, it would forget the keys of uploads that later tests replay.
+     */
+    @AfterAll
+    static void stopStrictInstance() {
+        Pipeline.stack().stopExtraIngestApi("ingest-strict");
     }
 
     private static byte[] items(int count, int titleLength) {
