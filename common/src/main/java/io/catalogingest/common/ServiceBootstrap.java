@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.catalogingest.common.api.ProblemExceptionMapper;
+import io.catalogingest.common.metrics.PrometheusEndpoint;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 
@@ -22,5 +23,6 @@ public final class ServiceBootstrap {
     /** What every service registers when it runs. */
     public static void run(Environment environment) {
         environment.jersey().register(new ProblemExceptionMapper());
+        PrometheusEndpoint.install(environment);
     }
 }

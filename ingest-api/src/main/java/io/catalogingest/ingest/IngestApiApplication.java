@@ -85,7 +85,7 @@ public class IngestApiApplication extends Application<IngestApiConfiguration> {
         environment.jersey().register(new IntakeExceptionMappers.Refused());
         environment.jersey().register(new IntakeExceptionMappers.Unavailable());
         environment.jersey().register(new UploadResource(environment.getObjectMapper(), intake, config.getUploadsPerMinute(),
-                config.getStatusBaseUrl()));
+                config.getStatusBaseUrl(), environment.metrics()));
         environment.jersey().register(new StagedUploadResource(
                 new StagedUploads(spool, config.getStagedUploadValidity().toJavaDuration(), Clock.systemUTC())));
 

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.catalogingest.common.kafka.ConsumerGroups;
+import io.catalogingest.common.metrics.PrometheusEndpoint;
 import io.catalogingest.schemas.Topics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,11 @@ class KubernetesManifestsTest {
             assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/ping");
             assertThat(container.path("livenessProbe").path("httpGet").path("port").asText()).isEqualTo("admin");
 
+            JsonNode scrape = deployment.path("spec").path("template").path("metadata").path("annotations");
+            assertThat(scrape.path("prometheus.io/scrape").asText()).as(name + " is scraped").isEqualTo("true");
+            assertThat(scrape.path("prometheus.io/port").asInt()).as(name + " is scraped on its admin port").isEqualTo(ports.get("admin"));
+            assertThat(scrape.path("prometheus.io/path").asText()).isEqualTo(PrometheusEndpoint.PATH);
+
             JsonNode labels = deployment.path("spec").path("template").path("metadata").path("labels");
             assertThat(deployment.path("spec").path("selector").path("matchLabels").fields()).toIterable()
                     .allMatch(l -> labels.path(l.getKey()).asText().equals(l.getValue().asText()));
@@ -128,6 +134,17 @@ class KubernetesManifestsTest {
             assertThat(budget.path("spec").path("selector").path("matchLabels"))
                     .isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
         }
+    }
+
+    @Test
+    void thePodMonitorScrapesEveryDeploymentsAdminPort() {
+        JsonNode endpoint = named("PodMonitor", "catalog-ingest").path("spec").path("podMetricsEndpoints").get(0);
+        assertThat(endpoint.path("port").asText()).isEqualTo("admin");
+        assertThat(endpoint.path("path").asText()).isEqualTo(PrometheusEndpoint.PATH);
+        JsonNode selector = named("PodMonitor", "catalog-ingest").path("spec").path("selector").path("matchLabels");
+        assertThat(kind("Deployment")).allSatisfy(d -> assertThat(selector.fields()).toIterable().allMatch(l ->
+                d.path("spec").path("template").path("metadata").path("labels").path(l.getKey()).asText()
+                        .equals(l.getValue().asText())));
     }
 
     @Test

@@ -1,8 +1,12 @@
 package io.catalogingest.status;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.common.db.CancellationDao;
 import io.catalogingest.status.db.WebhookDao;
 import io.catalogingest.status.resources.ForwardingFilter;
@@ -12,6 +16,7 @@ import io.catalogingest.status.resources.WebhookResource;
 import io.catalogingest.status.webhooks.WebhookOutbox;
 import io.catalogingest.status.webhooks.WebhookSender;
 import io.catalogingest.status.core.Cancellations;
+import io.catalogingest.status.core.ProgressWatch;
 import io.catalogingest.status.resources.InstanceClient;
 import io.catalogingest.status.streams.FoldDeadLetters;
 import io.catalogingest.status.streams.StatusStores;
@@ -32,9 +37,13 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Upload status: a Kafka Streams fold of upload and item records, queried over REST. */
 public class StatusServiceApplication extends Application<StatusServiceConfiguration> {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServiceApplication.class);
+    private static final long PROGRESS_SCAN_SECONDS = 30;
     public static void main(String[] args) throws Exception {
         new StatusServiceApplication().run(args);
     }
@@ -56,7 +65,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         MerchantAuth.install(environment, jdbi, config.getDatabase());
 
         StatusStreams streams = new StatusStreams(StatusTopology.build(config.getKafka().registry(), config.getRetention()),
-                streamsProperties(config));
+                streamsProperties(config, environment.metrics()));
         environment.lifecycle().manage(streams);
         StreamsOwnership ownership = new StreamsOwnership(streams);
         Cancellations cancellations = new Cancellations(jdbi.onDemand(CancellationDao.class), config.getKafka(),
@@ -65,8 +74,10 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         InstanceClient instances = new InstanceClient();
         environment.jersey().register(new ForwardingFilter(ownership, instances));
         environment.jersey().register(new NotReadyExceptionMapper());
-        environment.jersey().register(new UploadStatusResource(new StatusStores(streams, ownership), ownership, instances,
+        StatusStores stores = new StatusStores(streams, ownership);
+        environment.jersey().register(new UploadStatusResource(stores, ownership, instances,
                 cancellations, environment.getObjectMapper()));
+        watchProgress(environment, stores);
 
         environment.jersey().register(new PortalResource(config.getPortalIngestUrl()));
         WebhookDao webhooks = jdbi.onDemand(WebhookDao.class);
@@ -81,7 +92,23 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }
 
-    private static Properties streamsProperties(StatusServiceConfiguration config) {
+    /** Gauges of this instance's IN_PROGRESS uploads and the longest time one of them went without progress. */
+    private static void watchProgress(Environment environment, StatusStores stores) {
+        ProgressWatch watch = new ProgressWatch();
+        environment.metrics().registerGauge("uploads.in-progress", watch::inProgress);
+        environment.metrics().registerGauge("uploads.longest-without-progress-seconds", watch::longestWithoutProgressSeconds);
+        ScheduledExecutorService scans = environment.lifecycle().scheduledExecutorService("progress-watch").threads(1).build();
+        scans.scheduleWithFixedDelay(() -> {
+            try {
+                watch.scan(stores::eachUpload, Instant.now());
+            } catch (RuntimeException e) {
+                // Not ready (starting, rebalancing) or a store error: the next scan tries again.
+                LOG.debug("progress scan skipped: {}", e.toString());
+            }
+        }, PROGRESS_SCAN_SECONDS, PROGRESS_SCAN_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static Properties streamsProperties(StatusServiceConfiguration config, MetricRegistry metrics) {
         Properties p = config.getKafka().common(config.getApplicationId());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getApplicationId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.getStateDir());
@@ -90,7 +117,7 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         // Exactly-once: a state update and its input offset commit together, so nothing counts twice after a crash.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // A record that cannot be read or folded goes to the status dead-letter topic; the fold goes on.
-        p.putAll(FoldDeadLetters.streamsConfig());
+        p.putAll(FoldDeadLetters.streamsConfig(metrics.meter("fold.dead-lettered")));
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
         // A new instance first warms its state up while the tasks stay active elsewhere; check back

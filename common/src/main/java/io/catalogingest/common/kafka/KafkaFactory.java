@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.catalogingest.common.metrics.KafkaClientMetrics;
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import jakarta.validation.constraints.NotEmpty;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -64,6 +65,10 @@ public class KafkaFactory {
         p.putAll(properties);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        // Every client's own metrics reach the Prometheus endpoint, next to any reporter configured.
+        String reporters = p.getProperty(AdminClientConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
+        p.put(AdminClientConfig.METRIC_REPORTER_CLASSES_CONFIG,
+                (reporters.isBlank() ? "" : reporters + ",") + KafkaClientMetrics.class.getName());
         return p;
     }
 

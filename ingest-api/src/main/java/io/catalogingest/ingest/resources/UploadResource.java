@@ -9,6 +9,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.catalogingest.common.api.Problem;
 import io.catalogingest.common.auth.Merchant;
@@ -54,9 +57,14 @@ public final class UploadResource {
     private final int uploadsPerMinute;
     private final String statusBaseUrl;
     private final RateLimiterRegistry rateLimiters;
+    private final Meter uploadsAccepted;
+    private final Meter itemsAccepted;
 
-    public UploadResource(ObjectMapper json, UploadIntake intake, int uploadsPerMinute, String statusBaseUrl) {
+    public UploadResource(ObjectMapper json, UploadIntake intake, int uploadsPerMinute, String statusBaseUrl,
+            MetricRegistry metrics) {
         this.json = json;
+        this.uploadsAccepted = metrics.meter("uploads.accepted");
+        this.itemsAccepted = metrics.meter("uploads.items-accepted");
         this.intake = intake;
         this.uploadsPerMinute = uploadsPerMinute;
         this.statusBaseUrl = statusBaseUrl.endsWith("/") ? statusBaseUrl.substring(0, statusBaseUrl.length() - 1) : statusBaseUrl;
@@ -121,6 +129,11 @@ public final class UploadResource {
                 .type(answer.status() == 202 ? MediaType.APPLICATION_JSON : Problem.MEDIA_TYPE);
         if (answer.replayed()) {
             response.header("Idempotent-Replayed", "true");
+        } else if (answer.status() == 202) {
+            uploadsAccepted.mark();
+            if (entity instanceof UploadTicket ticket && ticket.acceptedItems() != null) {
+                itemsAccepted.mark(ticket.acceptedItems());
+            }
         }
         if (answer.status() == 202) {
             response.location(URI.create(statusUrl(answer.uploadId())));

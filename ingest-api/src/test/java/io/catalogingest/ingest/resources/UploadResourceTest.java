@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -72,6 +73,7 @@ class UploadResourceTest {
     private static final int MAX_ITEMS = 5;
     private static final String NO_TITLE = "{\"sku\":\"X\",\"price\":1,\"currency\":\"EUR\"}";
 
+    private static final MetricRegistry METRICS = new MetricRegistry();
     private static final InMemoryBodyStore STORE = new InMemoryBodyStore();
     private static final FakeUploadTransactions TRANSACTIONS = new FakeUploadTransactions();
     private static final FakeIdempotencyDao IDEMPOTENCY = new FakeIdempotencyDao();
@@ -95,7 +97,7 @@ class UploadResourceTest {
                 .addProvider(new ProblemExceptionMapper())
                 .addProvider(new IntakeExceptionMappers.Refused())
                 .addProvider(new IntakeExceptionMappers.Unavailable())
-                .addResource(new UploadResource(mapper, INTAKE, uploadsPerMinute, STATUS_BASE_URL + "/"))
+                .addResource(new UploadResource(mapper, INTAKE, uploadsPerMinute, STATUS_BASE_URL + "/", METRICS))
                 .addResource(new StagedUploadResource(new StagedUploads(STORE, STAGED_UPLOAD_VALIDITY, Clock.fixed(AT, ZoneOffset.UTC))))
                 .build();
     }
@@ -370,6 +372,8 @@ class UploadResourceTest {
 
     @Test
     void sameKeyAndBodyAnswerTheFirstTicketAgainAndEnqueueNothingTwice() {
+        long uploadsBefore = METRICS.meter("uploads.accepted").getCount();
+        long itemsBefore = METRICS.meter("uploads.items-accepted").getCount();
         Response first = post(withKey("k-1"), ndjson(product("A")));
         JsonNode ticket = assertTicket(first);
 
@@ -380,6 +384,9 @@ class UploadResourceTest {
         assertThat(again.getHeaderString("Idempotent-Replayed")).isEqualTo("true");
         assertThat(first.getHeaderString("Idempotent-Replayed")).isNull();
         assertOneUploadAccepted(ticket);
+        // The replay is not counted as another accepted upload.
+        assertThat(METRICS.meter("uploads.accepted").getCount()).isEqualTo(uploadsBefore + 1);
+        assertThat(METRICS.meter("uploads.items-accepted").getCount()).isEqualTo(itemsBefore + 1);
     }
 
     @Test

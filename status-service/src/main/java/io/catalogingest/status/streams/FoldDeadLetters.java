@@ -3,6 +3,7 @@ package io.catalogingest.status.streams;
 import java.util.List;
 import java.util.Map;
 
+import com.codahale.metrics.Meter;
 import io.catalogingest.schemas.RecordHeaders;
 import io.catalogingest.schemas.Topics;
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
@@ -29,31 +30,47 @@ public final class FoldDeadLetters {
 
     private FoldDeadLetters() {}
 
-    /** Streams configuration that installs both handlers. */
-    public static Map<String, Object> streamsConfig() {
+    /** Streams hands its configuration to the handlers it creates; this entry carries their meter. */
+    private static final String METER_CONFIG = "catalog.fold.dead-lettered.meter";
+
+    /** Streams configuration that installs both handlers; each dead letter marks {@code deadLettered}. */
+    public static Map<String, Object> streamsConfig(Meter deadLettered) {
         return Map.of(
                 org.apache.kafka.streams.StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, Unreadable.class,
-                org.apache.kafka.streams.StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, Unfoldable.class);
+                org.apache.kafka.streams.StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, Unfoldable.class,
+                METER_CONFIG, deadLettered);
+    }
+
+    private static Meter meter(Map<String, ?> configs) {
+        return (Meter) configs.get(METER_CONFIG);
     }
 
     /** Garbage bytes, an unknown schema id, a schema this build has no class for. */
     public static final class Unreadable implements DeserializationExceptionHandler {
+        private Meter deadLettered;
+
         @Override
-        public void configure(Map<String, ?> configs) {}
+        public void configure(Map<String, ?> configs) {
+            deadLettered = meter(configs);
+        }
 
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception e) {
             if (waitOutDependency(context, e)) {
                 return Response.fail();
             }
-            return Response.resume(List.of(deadLetter(context, "UNREADABLE_RECORD", e)));
+            return Response.resume(List.of(deadLetter(context, "UNREADABLE_RECORD", e, deadLettered)));
         }
     }
 
     /** A record read but not foldable: no key, no value, a record type the fold does not take, a corrupt set. */
     public static final class Unfoldable implements ProcessingExceptionHandler {
+        private Meter deadLettered;
+
         @Override
-        public void configure(Map<String, ?> configs) {}
+        public void configure(Map<String, ?> configs) {
+            deadLettered = meter(configs);
+        }
 
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception e) {
@@ -64,7 +81,7 @@ public final class FoldDeadLetters {
                 LOG.error("status fold retention check failed; it runs again at its next interval", e);
                 return Response.resume();
             }
-            return Response.resume(List.of(deadLetter(context, "UNFOLDABLE_RECORD", e)));
+            return Response.resume(List.of(deadLetter(context, "UNFOLDABLE_RECORD", e, deadLettered)));
         }
     }
 
@@ -82,7 +99,9 @@ public final class FoldDeadLetters {
         return true;
     }
 
-    private static ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, String code, Exception e) {
+    private static ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, String code, Exception e,
+            Meter deadLettered) {
+        deadLettered.mark();
         LOG.error("status fold dead-lettered {}-{}@{} ({}): {}", context.topic(), context.partition(), context.offset(), code,
                 e.toString());
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.STATUS_DEAD_LETTERS, null, context.sourceRawKey(),

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -41,6 +42,17 @@ public final class StatusStores implements StatusQueries {
         ReadOnlyKeyValueStore<String, UploadProgress> store =
                 streams.store(StatusTopology.PROGRESS_STORE, ownership.partitionOf(uploadId));
         return read(() -> Optional.ofNullable(store.get(uploadId)));
+    }
+
+    /** Visits every upload of the partitions this instance holds active, e.g. for {@link io.catalogingest.status.core.ProgressWatch}. */
+    public void eachUpload(Consumer<UploadProgress> visitor) {
+        ReadOnlyKeyValueStore<String, UploadProgress> progress = streams.store(StatusTopology.PROGRESS_STORE, null);
+        read(() -> {
+            try (KeyValueIterator<String, UploadProgress> all = progress.all()) {
+                all.forEachRemaining(entry -> visitor.accept(entry.value));
+            }
+            return null;
+        });
     }
 
     @Override

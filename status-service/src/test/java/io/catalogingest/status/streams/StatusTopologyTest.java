@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 
+import com.codahale.metrics.Meter;
 import io.catalogingest.schemas.ItemOutcomes;
 import io.catalogingest.schemas.ItemProcessed;
 import io.catalogingest.schemas.Outcome;
@@ -94,6 +95,7 @@ class StatusTopologyTest {
     private TestInputTopic<String, SpecificRecord> cancellations;
     private TestOutputTopic<String, UploadFinished> events;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private Meter deadLettered;
 
     @BeforeEach
     void startTopology() {
@@ -105,7 +107,8 @@ class StatusTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "status-service");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.putAll(FoldDeadLetters.streamsConfig());
+        deadLettered = new Meter();
+        props.putAll(FoldDeadLetters.streamsConfig(deadLettered));
         driver = new TopologyTestDriver(StatusTopology.build(registry, retention), props, T0);
         // Written as the ingest API and the workers write them; only the registry is shared.
         values = new AvroSerializer<>(registry);
@@ -850,6 +853,7 @@ class StatusTopologyTest {
             offset++;
 
             assertThat(deadLetters.getQueueSize()).as(poison.kind()).isEqualTo(1);
+            assertThat(deadLettered.getCount()).as("the fold's dead-letter meter").isEqualTo(i + 1);
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
             Headers headers = dead.headers();
             assertThat(RecordHeaders.string(headers, RecordHeaders.ORIGIN_TOPIC)).as(poison.kind()).isEqualTo(topic);
@@ -980,7 +984,7 @@ class StatusTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "status-service");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-        props.putAll(FoldDeadLetters.streamsConfig());
+        props.putAll(FoldDeadLetters.streamsConfig(new Meter()));
         try (TopologyTestDriver other = new TopologyTestDriver(
                 StatusTopology.build(registry, new StatusTopology.Retention(KEEP, CHECK_EVERY)), props, wallClock)) {
             Map<String, TestInputTopic<String, SpecificRecord>> topics = new LinkedHashMap<>();
