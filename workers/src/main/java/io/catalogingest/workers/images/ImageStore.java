@@ -1,13 +1,15 @@
 package io.catalogingest.workers.images;
 
+import java.util.Set;
 
 import io.catalogingest.common.Sha256;
-import io.catalogingest.workers.images.ImageFormat;
-import io.catalogingest.workers.images.ImageInspector;
 import io.catalogingest.workers.core.ItemFailure;
-import io.catalogingest.workers.images.StoredImage;
 
-/** Stores image bytes under their SHA-256 content address; bytes already there are not sent again. */
+/**
+ * Stores image bytes under their SHA-256 content address. The caller names the objects it knows
+ * are stored (the product's gallery rows, written only after their bytes): those are not sent
+ * again. Any other object is PUT without asking the store first; a repeat writes the same bytes.
+ */
 public final class ImageStore {
     private final ObjectStorage storage;
     private final long maxPixels;
@@ -17,7 +19,7 @@ public final class ImageStore {
         this.maxPixels = maxPixels;
     }
 
-    public StoredImage store(int position, String sourceUrl, byte[] bytes) throws ItemFailure {
+    public StoredImage store(int position, String sourceUrl, byte[] bytes, Set<String> knownObjects) throws ItemFailure {
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() ->
                 new ItemFailure("NOT_AN_IMAGE", sourceUrl + " is not a JPEG, PNG, GIF or WebP image", true));
         // Read from the header before anything is stored: a small file can declare a huge bitmap.
@@ -29,7 +31,7 @@ public final class ImageStore {
         }
         String sha256 = Sha256.hex(bytes);
         String key = StoredImage.objectKey(sha256, format);
-        if (!storage.exists(key)) {
+        if (!knownObjects.contains(key)) {
             storage.put(key, format.contentType, bytes);
         }
         return new StoredImage(position, sourceUrl, sha256, key, format.contentType, bytes.length, d.width(), d.height());

@@ -2,6 +2,7 @@ package io.catalogingest.workers.images;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.catalogingest.schemas.ProductImage;
 import io.catalogingest.schemas.ProductSubmitted;
@@ -66,10 +67,15 @@ public final class ImageWorker implements StageHandler {
 
     private ProductImages storeAll(ProductSubmitted product) throws InterruptedException {
         List<StoredImage> stored = new ArrayList<>(product.getImages().size());
+        if (product.getImages().isEmpty()) {
+            return new ProductImages(product, stored, null);
+        }
+        // A re-sent catalog mostly brings the images its products already show: no PUT for those.
+        Set<String> known = jdbi.withHandle(h -> new ProductImageDao(h).objectKeys(product.getMerchantId(), product.getSku()));
         try {
             for (ProductImage image : product.getImages()) {
                 byte[] bytes = fetchRetryingOnce(image.getUrl());
-                stored.add(store.store(image.getPosition(), image.getUrl(), bytes));
+                stored.add(store.store(image.getPosition(), image.getUrl(), bytes, known));
             }
             return new ProductImages(product, stored, null);
         } catch (ItemFailure failure) {

@@ -1,6 +1,8 @@
 package io.catalogingest.workers.images;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -38,10 +40,20 @@ public final class ProductImageDao {
             DELETE FROM product_images WHERE merchant_id = :merchantId AND sku = :sku AND position >= :count AND version <= :version
             """;
 
+    private static final String OBJECT_KEYS = """
+            SELECT object_key FROM product_images WHERE merchant_id = :merchantId AND sku = :sku
+            """;
+
     private final Handle handle;
 
     ProductImageDao(Handle handle) {
         this.handle = handle;
+    }
+
+    /** The objects the product's gallery rows name: stored before their rows were written. */
+    Set<String> objectKeys(String merchantId, String sku) {
+        return handle.createQuery(OBJECT_KEYS).bind("merchantId", merchantId).bind("sku", sku).mapTo(String.class)
+                .collect(Collectors.toSet());
     }
 
     void upsert(List<ImageRow> rows) {

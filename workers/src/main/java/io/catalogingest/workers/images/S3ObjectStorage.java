@@ -2,7 +2,6 @@ package io.catalogingest.workers.images;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** Image bytes in an S3-compatible bucket. */
 public final class S3ObjectStorage implements ObjectStorage {
@@ -12,16 +11,6 @@ public final class S3ObjectStorage implements ObjectStorage {
     public S3ObjectStorage(S3Client s3, String bucket) {
         this.s3 = s3;
         this.bucket = bucket;
-    }
-
-    @Override
-    public boolean exists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        }
     }
 
     @Override

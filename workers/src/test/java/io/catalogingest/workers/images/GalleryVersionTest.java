@@ -7,9 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import io.catalogingest.common.net.AddressPolicy;
@@ -30,25 +29,15 @@ class GalleryVersionTest {
     private static Jdbi jdbi;
     private static ImageFetcher fetcher;
     private static ImageWorker worker;
+    /** The keys PUT to the store, in order. */
+    private static final List<String> puts = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void stage() {
         jdbi = MigratedDatabase.jdbi();
         fetcher = new ImageFetcher(new AddressPolicy(List.of("127.0.0.0/8")), Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), 1 << 20, 0, 4);
-        Set<String> stored = ConcurrentHashMap.newKeySet();
-        ObjectStorage memory = new ObjectStorage() {
-            @Override
-            public boolean exists(String key) {
-                return stored.contains(key);
-            }
-
-            @Override
-            public void put(String key, String contentType, byte[] bytes) {
-                stored.add(key);
-            }
-        };
-        worker = new ImageWorker(fetcher, new ImageStore(memory, 50_000_000), jdbi);
+        worker = new ImageWorker(fetcher, new ImageStore((key, contentType, bytes) -> puts.add(key), 50_000_000), jdbi);
     }
 
     @AfterAll
@@ -57,8 +46,12 @@ class GalleryVersionTest {
     }
 
     private static ProductSubmitted submission(String merchant, long order, int images) {
-        List<ProductImage> gallery = IntStream.range(0, images)
-                .mapToObj(i -> new ProductImage(DevStack.shared().imageOrigin.imageUrl(merchant + "-" + order + "-" + i), i)).toList();
+        return submission(merchant, order, IntStream.range(0, images)
+                .mapToObj(i -> DevStack.shared().imageOrigin.imageUrl(merchant + "-" + order + "-" + i)).toList());
+    }
+
+    private static ProductSubmitted submission(String merchant, long order, List<String> imageUrls) {
+        List<ProductImage> gallery = IntStream.range(0, imageUrls.size()).mapToObj(i -> new ProductImage(imageUrls.get(i), i)).toList();
         return ProductSubmitted.newBuilder().setUploadId(UUID.randomUUID().toString()).setMerchantId(merchant).setItemIndex(0)
                 .setSku("SKU-1").setTitle("t").setPrice(new BigDecimal("1.0000")).setCurrency("EUR").setAttributes(Map.of())
                 .setImages(gallery).setAcceptedAt(Instant.EPOCH).setSubmissionOrder(order).build();
@@ -119,5 +112,21 @@ class GalleryVersionTest {
         assertThat(gallery(merchant)).isEqualTo(urls(second));
         worker.process(List.of(submission(merchant, 30, 0)));
         assertThat(gallery(merchant)).isEmpty();
+    }
+
+    @Test
+    void imagesTheGalleryAlreadyHoldsAreNotSentToTheStoreAgain() throws Exception {
+        String merchant = "m-" + UUID.randomUUID();
+        ProductSubmitted first = submission(merchant, 10, 2);
+        worker.process(List.of(first));
+        int before = puts.size();
+
+        String added = DevStack.shared().imageOrigin.imageUrl(merchant + "-added");
+        List<String> resent = new java.util.ArrayList<>(urls(first));
+        resent.add(added);
+        worker.process(List.of(submission(merchant, 20, resent)));
+
+        assertThat(puts.subList(before, puts.size())).as("only the image the gallery did not hold").hasSize(1);
+        assertThat(gallery(merchant)).isEqualTo(resent);
     }
 }
