@@ -64,7 +64,7 @@ class MonitoringTest {
 
     /** The selectors of an expression: metric names with their label matchers, functions and keywords left out. */
     static List<String> selectors(String expr) {
-        String bare = expr.replaceAll("\\[[^]]*]", " ") // ranges and subqueries
+        String bare = expr.replaceAll("\\[[^]]*](?![^{]*})", " ") // ranges and subqueries, not a [...] in a label's regex
                 .replaceAll("\\b(by|without|on|ignoring)\\s*\\([^)]*\\)", " ") // grouping labels
                 .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"(?![^{]*})", "\"\""); // strings outside selectors
         List<String> selectors = new ArrayList<>();
@@ -111,6 +111,7 @@ class MonitoringTest {
         assertThat(selectors("sum by (job) (rate(a_total[5m])) + max(b{quantile=\"0.99\"}) > 0 and on(x) delta(c[10m:1m]) > 1e3"))
                 .containsExactly("a_total", "b{quantile=\"0.99\"}", "c");
         assertThat(selectors("max by (stage) (label_replace(d, \"stage\", \"x\", \"\", \"\")) > 100")).containsExactly("d");
+        assertThat(selectors("max(e{client_id=~\".*-[0-9]+-consumer\"}[5m])")).containsExactly("e{client_id=~\".*-[0-9]+-consumer\"}");
     }
 
     @Test

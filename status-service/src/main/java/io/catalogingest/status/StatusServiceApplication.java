@@ -102,8 +102,9 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
             try {
                 watch.scan(stores::eachUpload, Instant.now());
             } catch (RuntimeException e) {
-                // Not ready (starting, rebalancing) or a store error: the next scan tries again.
-                LOG.debug("progress scan skipped: {}", e.toString());
+                // Not ready (starting, rebalancing) or a store error: the gauges keep the last scan's
+                // values and the next scan tries again.
+                LOG.warn("progress scan skipped: {}", e.toString());
             }
         }, PROGRESS_SCAN_SECONDS, PROGRESS_SCAN_SECONDS, TimeUnit.SECONDS);
     }

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotEmpty;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.metrics.JmxReporter;
 
 /**
  * Kafka and schema registry settings from a service's YAML. Client properties that the pipeline's
@@ -65,8 +66,9 @@ public class KafkaFactory {
         p.putAll(properties);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-        // Every client's own metrics reach the Prometheus endpoint, next to any reporter configured.
-        String reporters = p.getProperty(AdminClientConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
+        // Every client's own metrics reach the Prometheus endpoint, next to the configured reporters
+        // (by default JMX, which Kafka installs only while metric.reporters is unset).
+        String reporters = p.getProperty(AdminClientConfig.METRIC_REPORTER_CLASSES_CONFIG, JmxReporter.class.getName());
         p.put(AdminClientConfig.METRIC_REPORTER_CLASSES_CONFIG,
                 (reporters.isBlank() ? "" : reporters + ",") + KafkaClientMetrics.class.getName());
         return p;

@@ -45,9 +45,14 @@ public final class KafkaClientMetrics implements MetricsReporter {
 
     @Override
     public void metricChange(KafkaMetric metric) {
-        // A re-registered metric replaces the one of the same name.
-        METRICS.removeIf(m -> m.metricName().equals(metric.metricName()));
-        mine.removeIf(m -> m.metricName().equals(metric.metricName()));
+        // A re-registered metric replaces this client's one of the same name; another client's stays.
+        mine.removeIf(m -> {
+            boolean replaced = m.metricName().equals(metric.metricName());
+            if (replaced) {
+                METRICS.remove(m);
+            }
+            return replaced;
+        });
         METRICS.add(metric);
         mine.add(metric);
     }
@@ -72,17 +77,31 @@ public final class KafkaClientMetrics implements MetricsReporter {
             boolean counter = metric.name().endsWith("-total");
             String name = counter ? metric.name().substring(0, metric.name().length() - "-total".length()) : metric.name();
             String prefix = group.startsWith("kafka-") ? "" : "kafka_";
-            return new Family(PrometheusNaming.sanitizeMetricName(prefix + group + "_" + name), counter);
+            return new Family(PrometheusNaming.sanitizeMetricName(underscores(prefix + group + "_" + name)), counter);
         }
+    }
+
+    /** Names as Prometheus spells them, so that two Kafka names that differ only in punctuation meet here. */
+    private static String underscores(String name) {
+        return name.replaceAll("[^a-zA-Z0-9_:]", "_");
     }
 
     static Labels labels(MetricName metric) {
         Labels.Builder labels = Labels.builder();
-        new TreeMap<>(metric.tags()).forEach((k, v) -> labels.label(PrometheusNaming.sanitizeLabelName(k), v));
+        new TreeMap<>(metric.tags()).forEach((k, v) -> labels.label(PrometheusNaming.sanitizeLabelName(underscores(k)), v));
         return labels.build();
     }
 
-    /** Reads the clients' metrics at each scrape; metrics that are not numbers (e.g. versions) are left out. */
+    /** The metric's value, or null when it is not a finite number or cannot be read now (a closed RocksDB store). */
+    private static Double valueOf(KafkaMetric metric) {
+        try {
+            return metric.metricValue() instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Reads the clients' metrics at each scrape; metrics that are not numbers (e.g. versions) or cannot be read are left out. */
     public static MultiCollector collector() {
         return KafkaClientMetrics::snapshot;
     }
@@ -95,9 +114,12 @@ public final class KafkaClientMetrics implements MetricsReporter {
         Map<Family, Map<Labels, Double>> families = new TreeMap<>(
                 Comparator.comparing(Family::name).thenComparing(Family::counter));
         for (KafkaMetric metric : metrics) {
-            if (metric.metricValue() instanceof Number n && Double.isFinite(n.doubleValue())) {
+            Double value = valueOf(metric);
+            if (value != null) {
+                // Two clients with one name and the same tags (e.g. a consumer and its producer sharing a
+                // client id) are one series: the last one read wins.
                 families.computeIfAbsent(Family.of(metric.metricName()), f -> new TreeMap<>())
-                        .put(labels(metric.metricName()), n.doubleValue());
+                        .put(labels(metric.metricName()), value);
             }
         }
         List<MetricSnapshot> snapshots = new ArrayList<>();

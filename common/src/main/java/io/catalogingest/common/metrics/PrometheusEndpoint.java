@@ -26,7 +26,9 @@ public final class PrometheusEndpoint extends HttpServlet {
 
     public static void install(Environment environment) {
         PrometheusRegistry registry = new PrometheusRegistry();
-        DropwizardExports.builder().dropwizardRegistry(environment.metrics()).register(registry);
+        // A gauge that throws is left out of the scrape instead of failing all of it.
+        DropwizardExports.builder().dropwizardRegistry(environment.metrics())
+                .invalidMetricHandler((name, e) -> true).register(registry);
         registry.register(KafkaClientMetrics.collector());
         environment.admin().addServlet("prometheus", new PrometheusEndpoint(registry)).addMapping(PATH);
     }

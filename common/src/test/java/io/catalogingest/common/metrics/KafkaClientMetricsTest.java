@@ -58,4 +58,33 @@ class KafkaClientMetricsTest {
             assertThat(scrape()).doesNotContain(client);
         }
     }
+
+    @Test
+    void aMetricThatCannotBeReadIsLeftOutAndTheRestIsExported() throws IOException {
+        try (Metrics metrics = new Metrics(new MetricConfig(), List.of(new KafkaClientMetrics()), Time.SYSTEM)) {
+            metrics.addMetric(metrics.metricName("estimate-num-keys", "stream-state-metrics", Map.of("client-id", client)),
+                    (Gauge<Object>) (config, now) -> {
+                        throw new IllegalStateException("store closed");
+                    });
+            gauge(metrics, "records-lag-max", "consumer-fetch-manager-metrics", Map.of("client-id", client), 3.0);
+
+            assertThat(scrape()).contains("kafka_consumer_fetch_manager_records_lag_max{client_id=\"" + client + "\"} 3.0")
+                    .doesNotContain("estimate_num_keys");
+        }
+    }
+
+    /** A consumer and a producer may share a client id, and so a metric name: closing one leaves the other's. */
+    @Test
+    void twoClientsWithTheSameMetricNameKeepTheirOwn() throws IOException {
+        Map<String, String> tags = Map.of("client-id", client);
+        try (Metrics consumer = new Metrics(new MetricConfig(), List.of(new KafkaClientMetrics()), Time.SYSTEM)) {
+            gauge(consumer, "count", "kafka-metrics-count", tags, 5.0);
+            Metrics producer = new Metrics(new MetricConfig(), List.of(new KafkaClientMetrics()), Time.SYSTEM);
+            gauge(producer, "count", "kafka-metrics-count", tags, 9.0);
+
+            producer.close();
+
+            assertThat(scrape()).contains("kafka_metrics_count_count{client_id=\"" + client + "\"} 5.0");
+        }
+    }
 }

@@ -11,7 +11,8 @@ import io.catalogingest.status.store.UploadProgress;
 /**
  * Which IN_PROGRESS uploads have stopped moving: each scan of this instance's uploads notes when
  * an upload's count of processed items last changed. An operator alerts on the longest time
- * without progress; the clock of an upload starts again when this instance (re)starts.
+ * without progress; the clock of an upload starts again when this instance (re)starts or the
+ * upload's partition moves here.
  */
 public final class ProgressWatch {
     private record Mark(long processed, Instant since) {}

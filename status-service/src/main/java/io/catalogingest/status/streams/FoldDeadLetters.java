@@ -42,7 +42,7 @@ public final class FoldDeadLetters {
     }
 
     private static Meter meter(Map<String, ?> configs) {
-        return (Meter) configs.get(METER_CONFIG);
+        return java.util.Objects.requireNonNull((Meter) configs.get(METER_CONFIG), "streams config lacks " + METER_CONFIG);
     }
 
     /** Garbage bytes, an unknown schema id, a schema this build has no class for. */
