@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
 import io.catalogingest.common.kafka.KafkaFactory;
+import io.catalogingest.common.kafka.Offsets;
 import io.catalogingest.devstack.DevStack;
-import io.catalogingest.ops.kafka.Offsets;
 import io.catalogingest.schemas.ItemOutcomes;
 import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.Stage;

@@ -38,10 +38,12 @@ class MonitoringTest {
 
     @BeforeAll
     static void scrape() throws Exception {
+        // The stack first: Pipeline sets the HTTP client's properties, read once when the first client is made.
+        LocalStack stack = Pipeline.stack();
         HttpClient http = HttpClient.newHttpClient();
         for (String service : List.of("ingest-api", "workers", "status-service")) {
             HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(URI.create(
-                    Pipeline.stack().adminUrl(service) + PrometheusEndpoint.PATH)).build(), HttpResponse.BodyHandlers.ofString());
+                    stack.adminUrl(service) + PrometheusEndpoint.PATH)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(scraped.statusCode()).as(service).isEqualTo(200);
             assertThat(scraped.headers().firstValue("Content-Type").orElse("")).as(service).startsWith("text/plain");
             for (String line : scraped.body().split("\n")) {

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.catalogingest.common.kafka.ConsumerGroups;
-import io.catalogingest.ops.kafka.Offsets;
+import io.catalogingest.common.kafka.Offsets;
 import io.catalogingest.ops.lag.GroupLag;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;

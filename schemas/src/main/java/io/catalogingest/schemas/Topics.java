@@ -88,6 +88,13 @@ public final class Topics {
         return java.util.stream.IntStream.rangeClosed(1, RETRY_TIERS).mapToObj(tier -> retry(stage, tier)).toList();
     }
 
+    /** What a product stage's pool consumes: the products topic, then the stage's retry tiers. */
+    public static List<String> consumedBy(Stage stage) {
+        List<String> topics = new java.util.ArrayList<>(retryTiers(stage));
+        topics.add(0, PRODUCTS);
+        return List.copyOf(topics);
+    }
+
     public static String deadLetter(Stage stage) {
         return "catalog." + stageName(stage) + ".dlq.v1";
     }

@@ -25,6 +25,7 @@ import io.dropwizard.lifecycle.AutoCloseableManager;
 
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.db.Databases;
+import io.catalogingest.common.kafka.GroupLagGauge;
 import io.catalogingest.common.kafka.KafkaHealthCheck;
 import io.catalogingest.status.health.StreamsHealthCheck;
 import io.catalogingest.status.health.WebhookOutboxHealthCheck;
@@ -35,6 +36,7 @@ import io.catalogingest.common.ServiceBootstrap;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -87,6 +89,12 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         environment.lifecycle().manage(outbox);
         environment.healthChecks().register("webhook-outbox", new WebhookOutboxHealthCheck(outbox));
         environment.lifecycle().manage(new WebhookSender(webhooks, config.getWebhooks(), environment.metrics()));
+
+        Admin lagAdmin = Admin.create(config.getKafka().common(config.getApplicationId() + "-lag"));
+        environment.lifecycle().manage(new AutoCloseableManager(lagAdmin));
+        GroupLagGauge.register(environment.metrics(), "fold.group-lag",
+                environment.lifecycle().scheduledExecutorService("group-lag").threads(1).build(), lagAdmin,
+                config.getApplicationId(), StatusTopology.INPUTS);
 
         environment.healthChecks().register("streams", new StreamsHealthCheck(streams));
         KafkaHealthCheck.register(environment, config.getKafka(), getName());

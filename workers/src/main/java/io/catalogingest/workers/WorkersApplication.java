@@ -1,10 +1,15 @@
 package io.catalogingest.workers;
 
+import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
 
+import com.codahale.metrics.MetricRegistry;
 import io.catalogingest.common.db.CancellationDao;
 import io.catalogingest.common.db.Databases;
 import io.catalogingest.common.kafka.ConsumerGroups;
+import io.catalogingest.common.kafka.GroupLagGauge;
 import io.catalogingest.common.kafka.KafkaHealthCheck;
 import io.catalogingest.common.storage.ObjectStoreHealthCheck;
 import io.catalogingest.workers.WorkersConfiguration.ImagePoolConfig;
@@ -32,6 +37,9 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.lifecycle.Managed;
+import io.catalogingest.schemas.Stage;
+import io.catalogingest.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
 import org.jdbi.v3.core.Jdbi;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -65,6 +73,11 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
         Jdbi jdbi = Databases.jdbi(environment, config);
         CancellationDao cancellations = jdbi.onDemand(CancellationDao.class);
         KafkaClients kafka = KafkaClients.of(config.getKafka());
+        Admin lagAdmin = Admin.create(config.getKafka().common(config.getInstanceId() + "-lag"));
+        environment.lifecycle().manage(new AutoCloseableManager(lagAdmin));
+        ScheduledExecutorService lagReads = environment.lifecycle().scheduledExecutorService("group-lag").threads(1).build();
+        BiConsumer<String, List<String>> groupLag = (group, topics) -> GroupLagGauge.register(environment.metrics(),
+                MetricRegistry.name("stage", group, "group-lag"), lagReads, lagAdmin, group, topics);
 
         if (config.getSplit().isEnabled()) {
             SplitPoolConfig split = config.getSplit();
@@ -72,12 +85,14 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
             environment.lifecycle().manage(new AutoCloseableManager(spool));
             UploadSplitter splitter = new UploadSplitter(ItemFormat.constrained(environment.getObjectMapper()),
                     split.getMaxItemsPerUpload(), split.getChunkSize());
+            groupLag.accept(ConsumerGroups.SPLITTER, List.of(Topics.UPLOADS));
             manage(environment, ConsumerGroups.SPLITTER, new SplitterPool(kafka, config.getInstanceId(), splitter,
                     body -> spool.getObject(b -> b.bucket(body.getBucket()).key(body.getKey())), cancellations::cancelled,
                     split.getConsumers(), split.retryPolicy(), environment.metrics()));
         }
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();
+            groupLag.accept(ConsumerGroups.CATALOG_WRITER, Topics.consumedBy(Stage.CATALOG));
             manage(environment, ConsumerGroups.CATALOG_WRITER, new BatchStagePool(kafka, ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
                     new CancellingHandler(new CatalogWriter(jdbi), cancellations::cancelled), catalog.getConsumers(), catalog.getMaxPollRecords(), catalog.retryPolicy(), environment.metrics()));
         }
@@ -95,6 +110,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
             ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());
+            groupLag.accept(ConsumerGroups.IMAGE_WORKER, Topics.consumedBy(Stage.IMAGES));
             manage(environment, ConsumerGroups.IMAGE_WORKER, new PerRecordStagePool(kafka, ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
                     new CancellingHandler(new ImageWorker(fetcher, store, jdbi), cancellations::cancelled), images.getConsumers(), images.getMaxPollRecords(),
                     images.getConcurrentDownloads(), downloads, images.retryPolicy(), environment.metrics()));

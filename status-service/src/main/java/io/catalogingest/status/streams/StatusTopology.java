@@ -56,6 +56,9 @@ import org.roaringbitmap.RoaringBitmap;
  * ({@link FoldDeadLetters}).
  */
 public final class StatusTopology {
+    /** The topics the fold reads. */
+    public static final List<String> INPUTS = List.of(Topics.UPLOADS, Topics.UPLOAD_SPLITS, Topics.OUTCOMES, Topics.RESULTS,
+            Topics.CANCELLATIONS);
     public static final String PROGRESS_STORE = "upload-progress-v2";
     public static final String CHUNKS_STORE = "item-chunks-v2";
     public static final String FAILURES_STORE = "item-failures-v2";
@@ -95,7 +98,7 @@ public final class StatusTopology {
                 Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
                 Serdes.String(), Serdes.String()).withCachingEnabled());
-        builder.stream(List.of(Topics.UPLOADS, Topics.UPLOAD_SPLITS, Topics.OUTCOMES, Topics.RESULTS, Topics.CANCELLATIONS),
+        builder.stream(INPUTS,
                         Consumed.with(Serdes.String(), AvroSerdes.anyRecord(registry)))
                 .process(() -> new FoldProcessor(retention), PROGRESS_STORE, CHUNKS_STORE, FAILURES_STORE,
                         MERCHANT_UPLOADS_STORE, EXPIRY_STORE)

@@ -38,9 +38,7 @@ abstract class ConsumerPool implements Managed, WorkerPool {
         }
 
         void subscribe(RebalanceListener listener) {
-            List<String> topics = new ArrayList<>(Topics.retryTiers(handler.stage()));
-            topics.add(0, Topics.PRODUCTS);
-            consumer.subscribe(topics, listener);
+            consumer.subscribe(Topics.consumedBy(handler.stage()), listener);
         }
     }
 
