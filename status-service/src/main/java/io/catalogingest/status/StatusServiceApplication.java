@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public class StatusServiceApplication extends Application<StatusServiceConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(StatusServiceApplication.class);
     private static final long PROGRESS_SCAN_SECONDS = 30;
+
     public static void main(String[] args) throws Exception {
         new StatusServiceApplication().run(args);
     }
@@ -79,7 +80,9 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
         StatusStores stores = new StatusStores(streams, ownership);
         environment.jersey().register(new UploadStatusResource(stores, ownership, instances,
                 cancellations, environment.getObjectMapper()));
-        watchProgress(environment, stores);
+        // Metrics read on a schedule, never at scrape time.
+        ScheduledExecutorService readings = environment.lifecycle().scheduledExecutorService("metric-readings").threads(1).build();
+        watchProgress(environment, stores, readings);
 
         environment.jersey().register(new PortalResource(config.getPortalIngestUrl()));
         WebhookDao webhooks = jdbi.onDemand(WebhookDao.class);
@@ -92,21 +95,19 @@ public class StatusServiceApplication extends Application<StatusServiceConfigura
 
         Admin lagAdmin = Admin.create(config.getKafka().common(config.getApplicationId() + "-lag"));
         environment.lifecycle().manage(new AutoCloseableManager(lagAdmin));
-        GroupLagGauge.register(environment.metrics(), "fold.group-lag",
-                environment.lifecycle().scheduledExecutorService("group-lag").threads(1).build(), lagAdmin,
-                config.getApplicationId(), StatusTopology.INPUTS);
+        GroupLagGauge.register(environment.metrics(), "fold.group-lag", readings, lagAdmin, config.getApplicationId(),
+                StatusTopology.INPUTS);
 
         environment.healthChecks().register("streams", new StreamsHealthCheck(streams));
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }
 
     /** Gauges of this instance's IN_PROGRESS uploads and the longest time one of them went without progress. */
-    private static void watchProgress(Environment environment, StatusStores stores) {
+    private static void watchProgress(Environment environment, StatusStores stores, ScheduledExecutorService readings) {
         ProgressWatch watch = new ProgressWatch();
         environment.metrics().registerGauge("uploads.in-progress", watch::inProgress);
         environment.metrics().registerGauge("uploads.longest-without-progress-seconds", watch::longestWithoutProgressSeconds);
-        ScheduledExecutorService scans = environment.lifecycle().scheduledExecutorService("progress-watch").threads(1).build();
-        scans.scheduleWithFixedDelay(() -> {
+        readings.scheduleWithFixedDelay(() -> {
             try {
                 watch.scan(stores::eachUpload, Instant.now());
             } catch (RuntimeException e) {

@@ -85,15 +85,13 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
             environment.lifecycle().manage(new AutoCloseableManager(spool));
             UploadSplitter splitter = new UploadSplitter(ItemFormat.constrained(environment.getObjectMapper()),
                     split.getMaxItemsPerUpload(), split.getChunkSize());
-            groupLag.accept(ConsumerGroups.SPLITTER, List.of(Topics.UPLOADS));
-            manage(environment, ConsumerGroups.SPLITTER, new SplitterPool(kafka, config.getInstanceId(), splitter,
+            manage(environment, groupLag, ConsumerGroups.SPLITTER, List.of(Topics.UPLOADS), new SplitterPool(kafka, config.getInstanceId(), splitter,
                     body -> spool.getObject(b -> b.bucket(body.getBucket()).key(body.getKey())), cancellations::cancelled,
                     split.getConsumers(), split.retryPolicy(), environment.metrics()));
         }
         if (config.getCatalog().isEnabled()) {
             PoolConfig catalog = config.getCatalog();
-            groupLag.accept(ConsumerGroups.CATALOG_WRITER, Topics.consumedBy(Stage.CATALOG));
-            manage(environment, ConsumerGroups.CATALOG_WRITER, new BatchStagePool(kafka, ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
+            manage(environment, groupLag, ConsumerGroups.CATALOG_WRITER, Topics.consumedBy(Stage.CATALOG), new BatchStagePool(kafka, ConsumerGroups.CATALOG_WRITER, config.getInstanceId(),
                     new CancellingHandler(new CatalogWriter(jdbi), cancellations::cancelled), catalog.getConsumers(), catalog.getMaxPollRecords(), catalog.retryPolicy(), environment.metrics()));
         }
         if (config.getImages().isEnabled()) {
@@ -110,8 +108,7 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
                     images.getMaxImageSize().toBytes(), images.getMaxRedirects(), images.getConcurrentDownloads());
             environment.lifecycle().manage(new AutoCloseableManager(fetcher));
             ImageStore store = new ImageStore(new S3ObjectStorage(s3, config.getObjectStore().getBucket()), images.getMaxPixels());
-            groupLag.accept(ConsumerGroups.IMAGE_WORKER, Topics.consumedBy(Stage.IMAGES));
-            manage(environment, ConsumerGroups.IMAGE_WORKER, new PerRecordStagePool(kafka, ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
+            manage(environment, groupLag, ConsumerGroups.IMAGE_WORKER, Topics.consumedBy(Stage.IMAGES), new PerRecordStagePool(kafka, ConsumerGroups.IMAGE_WORKER, config.getInstanceId(),
                     new CancellingHandler(new ImageWorker(fetcher, store, jdbi), cancellations::cancelled), images.getConsumers(), images.getMaxPollRecords(),
                     images.getConcurrentDownloads(), downloads, images.retryPolicy(), environment.metrics()));
         }
@@ -119,8 +116,11 @@ public class WorkersApplication extends Application<WorkersConfiguration> {
         KafkaHealthCheck.register(environment, config.getKafka(), getName());
     }
 
-    private static <P extends Managed & WorkerPool> void manage(Environment environment, String group, P pool) {
+    /** Runs the pool with the service, and reports its health and its group's lag on {@code topics}. */
+    private static <P extends Managed & WorkerPool> void manage(Environment environment,
+            BiConsumer<String, List<String>> groupLag, String group, List<String> topics, P pool) {
         environment.lifecycle().manage(pool);
         environment.healthChecks().register("pool-" + group, new PoolHealthCheck(pool));
+        groupLag.accept(group, topics);
     }
 }

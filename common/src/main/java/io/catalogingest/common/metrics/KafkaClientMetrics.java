@@ -107,13 +107,9 @@ public final class KafkaClientMetrics implements MetricsReporter {
     }
 
     static MetricSnapshots snapshot() {
-        return snapshot(METRICS);
-    }
-
-    static MetricSnapshots snapshot(Iterable<KafkaMetric> metrics) {
         Map<Family, Map<Labels, Double>> families = new TreeMap<>(
                 Comparator.comparing(Family::name).thenComparing(Family::counter));
-        for (KafkaMetric metric : metrics) {
+        for (KafkaMetric metric : METRICS) {
             Double value = valueOf(metric);
             if (value != null) {
                 // Two clients with one name and the same tags (e.g. a consumer and its producer sharing a
