@@ -26,6 +26,8 @@ public final class DevStack implements AutoCloseable {
     /** Relays through which services reach PostgreSQL and the S3 store, so tests can cut them. */
     public final TcpRelay databaseRelay;
     public final TcpRelay s3Relay;
+    /** The schema registry as services see it at {@link #relayedRegistryUrl()}. */
+    public final TcpRelay registryRelay;
     /** The broker's RELAYED listener: clients bootstrapped at {@link #relayedKafka()} go through it. */
     public final TcpRelay kafkaRelay;
     private final List<AutoCloseable> dependents = new ArrayList<>();
@@ -42,6 +44,7 @@ public final class DevStack implements AutoCloseable {
             this.databaseRelay = new TcpRelay(database.port());
             this.s3Relay = new TcpRelay(s3.port());
             this.kafkaRelay = new TcpRelay(kafka.relayedListenerPort(), kafka.relayedAdvertisedPort());
+            this.registryRelay = new TcpRelay(registry.port());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,6 +63,11 @@ public final class DevStack implements AutoCloseable {
     /** The S3 endpoint as services see it: through {@link #s3Relay}. */
     public String s3Endpoint() {
         return "http://127.0.0.1:" + s3Relay.port();
+    }
+
+    /** The registry's URL through {@link #registryRelay}. */
+    public String relayedRegistryUrl() {
+        return registry.url().replace(":" + registry.port() + "/", ":" + registryRelay.port() + "/");
     }
 
     public static synchronized DevStack shared() {
@@ -116,7 +124,7 @@ public final class DevStack implements AutoCloseable {
     public synchronized void close() {
         List<AutoCloseable> parts = new ArrayList<>(dependents);
         Collections.reverse(parts);
-        parts.addAll(List.of(databaseRelay, s3Relay, kafkaRelay, registry, database, kafka, s3, imageOrigin));
+        parts.addAll(List.of(databaseRelay, s3Relay, kafkaRelay, registryRelay, registry, database, kafka, s3, imageOrigin));
         for (AutoCloseable part : parts) {
             try {
                 part.close();

@@ -99,6 +99,10 @@ public final class SchemaRegistryProcess implements AutoCloseable {
         }
     }
 
+    public int port() {
+        return port;
+    }
+
     /** Base URL of the Confluent-compatible API. */
     public String url() {
         return "http://127.0.0.1:" + port + "/apis/ccompat/v7";

@@ -233,7 +233,7 @@ final class WorkerBenchmarks {
         }
 
         /** The images at {@code urls}, fetched {@code pool}'s size at a time. */
-        private static List<byte[]> fetchAll(ExecutorService pool, List<String> urls) throws Exception {
+        static List<byte[]> fetchAll(ExecutorService pool, List<String> urls) throws Exception {
             HttpClient http = HttpClient.newHttpClient();
             List<Future<byte[]>> fetched = new ArrayList<>(urls.size());
             for (String url : urls) {

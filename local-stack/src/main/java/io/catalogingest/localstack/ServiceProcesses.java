@@ -1,0 +1,196 @@
+package io.catalogingest.localstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.catalogingest.devstack.DevStack;
+import io.catalogingest.devstack.EmbeddedDatabase;
+import io.catalogingest.devstack.EmbeddedS3;
+import io.catalogingest.devstack.FreePorts;
+
+/**
+ * The pipeline as production deploys it: every service, and every worker pool, in its own JVM,
+ * configured through the environment from its shipped YAML, on devstack infrastructure. Each
+ * service keeps its ports and state directory across restarts, so {@link #kill} and {@link #start}
+ * behave like a pod that crashes and is rescheduled.
+ */
+final class ServiceProcesses implements AutoCloseable {
+    /** A deployable unit: a service, or one pool of the workers. */
+    enum Service {
+        INGEST_API("ingest-api", "io.catalogingest.ingest.IngestApiApplication", "server", "256m"),
+        SPLIT("workers", "io.catalogingest.workers.WorkersApplication", "split", "384m"),
+        CATALOG("workers", "io.catalogingest.workers.WorkersApplication", "catalog", "384m"),
+        IMAGES("workers", "io.catalogingest.workers.WorkersApplication", "images", "384m"),
+        STATUS("status-service", "io.catalogingest.status.StatusServiceApplication", "server", "512m");
+
+        final String config;
+        final String mainClass;
+        final String command;
+        final String heap;
+
+        Service(String config, String mainClass, String command, String heap) {
+            this.config = config;
+            this.mainClass = mainClass;
+            this.command = command;
+            this.heap = heap;
+        }
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** How the services reach the infrastructure: directly, or through devstack's cuttable relays. */
+    enum Network { DIRECT, RELAYED }
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path logDir;
+    private final Map<Service, Integer> httpPorts = new EnumMap<>(Service.class);
+    private final Map<Service, Integer> adminPorts = new EnumMap<>(Service.class);
+    private final Map<Service, Map<String, String>> environments = new EnumMap<>(Service.class);
+    private final Map<Service, Process> running = new EnumMap<>(Service.class);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * Prepares every service's environment; nothing starts yet. {@code extra} adds to (or overrides)
+     * every service's environment, e.g. shorter consumer sessions for runs that kill processes.
+     */
+    ServiceProcesses(DevStack infra, Network network, Path logDir, Map<String, String> extra) throws IOException {
+        this.logDir = Files.createDirectories(logDir);
+        for (Service service : Service.values()) {
+            httpPorts.put(service, FreePorts.next());
+            adminPorts.put(service, FreePorts.next());
+        }
+        boolean relayed = network == Network.RELAYED;
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("DATABASE_URL", relayed ? infra.databaseUrl() : infra.database.jdbcUrl());
+        common.put("DATABASE_USER", EmbeddedDatabase.USER);
+        common.put("DATABASE_PASSWORD", EmbeddedDatabase.PASSWORD);
+        common.put("KAFKA_BOOTSTRAP_SERVERS", relayed ? infra.relayedKafka() : infra.kafka.bootstrapServers());
+        common.put("SCHEMA_REGISTRY_URL", relayed ? infra.relayedRegistryUrl() : infra.registry.url());
+        common.put("S3_ENDPOINT", relayed ? infra.s3Endpoint() : infra.s3.endpoint());
+        common.put("S3_ACCESS_KEY", EmbeddedS3.ACCESS_KEY);
+        common.put("S3_SECRET_KEY", EmbeddedS3.SECRET_KEY);
+        Path stateDir = Files.createDirectories(logDir.resolve("status-state"));
+        for (Service service : Service.values()) {
+            Map<String, String> env = new LinkedHashMap<>(common);
+            env.put("HTTP_PORT", Integer.toString(httpPorts.get(service)));
+            env.put("ADMIN_PORT", Integer.toString(adminPorts.get(service)));
+            env.put("INSTANCE_ID", service.label() + "-1");
+            switch (service) {
+                case INGEST_API -> env.putAll(Map.of("STATUS_BASE_URL", statusUrl(), "UPLOADS_PER_MINUTE", "100000",
+                        "MAX_ITEMS_PER_UPLOAD", "10000000", "MAX_BODY_SIZE", "4GiB"));
+                case STATUS -> env.putAll(Map.of("STREAMS_STATE_DIR", stateDir.toString(), "ADVERTISED_URL", statusUrl()));
+                default -> { }
+            }
+            env.putAll(extra);
+            environments.put(service, env);
+        }
+    }
+
+    String ingestUrl() {
+        return "http://127.0.0.1:" + httpPorts.get(Service.INGEST_API);
+    }
+
+    String statusUrl() {
+        return "http://127.0.0.1:" + httpPorts.get(Service.STATUS);
+    }
+
+    Path log(Service service) {
+        return logDir.resolve(service.label() + ".log");
+    }
+
+    /** Starts the service's JVM and waits until its admin port answers; its log is appended to. */
+    synchronized void start(Service service) throws IOException, InterruptedException {
+        if (isRunning(service)) {
+            return;
+        }
+        Path config = logDir.resolve(service.config + ".yml");
+        try (InputStream in = ServiceProcesses.class.getResourceAsStream("/" + service.config + ".yml")) {
+            Files.copy(in, config, StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + service.heap, "-cp", System.getProperty("java.class.path")));
+        // Loopback image origins and webhook receivers: everything here runs on 127.0.0.1.
+        if (service == Service.IMAGES) {
+            command.add("-Ddw.images.allowedPrivateNetworks=127.0.0.1/32");
+        }
+        command.addAll(List.of(service.mainClass, service.command, config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
+        builder.environment().putAll(environments.get(service));
+        Process process = builder.start();
+        running.put(service, process);
+        awaitAdmin(service, process);
+    }
+
+    void startAll() throws IOException, InterruptedException {
+        for (Service service : Service.values()) {
+            start(service);
+        }
+    }
+
+    /** SIGKILL, as a node failure: no shutdown hook, no commit, no leaving the consumer group. */
+    synchronized void kill(Service service) throws InterruptedException {
+        Process process = running.remove(service);
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    synchronized boolean isRunning(Service service) {
+        Process process = running.get(service);
+        return process != null && process.isAlive();
+    }
+
+    private void awaitAdmin(Service service, Process process) throws IOException, InterruptedException {
+        URI ping = URI.create("http://127.0.0.1:" + adminPorts.get(service) + "/ping");
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(service.label() + " exited with " + process.exitValue() + "; see " + log(service));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(ping).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException(service.label() + " did not start within " + START_TIMEOUT + "; see " + log(service));
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Service service : List.copyOf(running.keySet())) {
+            Process process = running.remove(service);
+            process.destroy();
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.catalogingest.localstack;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.IntFunction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A merchant's side of the staged-upload path, for the whole-system runs: ask for a staged
+ * upload, PUT the file to its URL, accept it. An attempt that fails (a process or dependency
+ * away) is repeated until the deadline; the accept names the staged upload in its
+ * Idempotency-Key, so a repeated accept never enqueues it twice.
+ */
+final class StagedUploadClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String ingestUrl;
+    private final String apiKey;
+
+    StagedUploadClient(String ingestUrl, String apiKey) {
+        this.ingestUrl = ingestUrl;
+        this.apiKey = apiKey;
+    }
+
+    /** Writes an NDJSON catalog of {@code count} products, line {@code i} given by {@code line}. */
+    static Path catalog(Path file, int count, IntFunction<String> line) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < count; i++) {
+                out.write(line.apply(i));
+                out.write('\n');
+            }
+        }
+        return file;
+    }
+
+    /** One product as a merchant sends it; {@code imageUrl} null for none. */
+    static String product(String sku, String title, String price, String imageUrl) {
+        return "{\"sku\":\"" + sku + "\",\"title\":\"" + title + "\",\"price\":" + price + ",\"currency\":\"EUR\""
+                + (imageUrl == null ? "" : ",\"images\":[\"" + imageUrl + "\"]") + "}";
+    }
+
+    /** Uploads {@code ndjson} and returns the 202's ticket, trying again until {@code deadline} passes. */
+    JsonNode upload(Path ndjson, Duration deadline) throws InterruptedException {
+        long until = System.nanoTime() + deadline.toNanos();
+        String stagedUploadId = null;
+        while (true) {
+            try {
+                if (stagedUploadId == null) {
+                    stagedUploadId = stage(ndjson);
+                }
+                HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/uploads"))
+                        .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                        .header("Idempotency-Key", "staged-" + stagedUploadId).timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("stagedUploadId", stagedUploadId)
+                                .put("format", "ndjson").toString())).build(), HttpResponse.BodyHandlers.ofString());
+                if (accepted.statusCode() == 202) {
+                    return JSON.readTree(accepted.body());
+                }
+                if (accepted.statusCode() < 500 && accepted.statusCode() != 429) {
+                    throw new IllegalStateException("upload refused (" + accepted.statusCode() + "): " + accepted.body());
+                }
+            } catch (IOException | StagingFailed e) {
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("upload not accepted within " + deadline, e);
+                }
+                if (e instanceof StagingFailed) {
+                    stagedUploadId = null;
+                }
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** GET of the upload's status. */
+    JsonNode status(String statusUrl) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(statusUrl))
+                .header("Authorization", "Bearer " + apiKey).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IOException("status answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return JSON.readTree(answer.body());
+    }
+
+    private String stage(Path ndjson) throws IOException, InterruptedException, StagingFailed {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/staged-uploads"))
+                .header("Authorization", "Bearer " + apiKey).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new StagingFailed("staged upload refused (" + created.statusCode() + "): " + created.body());
+        }
+        JsonNode staged = JSON.readTree(created.body());
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(staged.path("url").asText()))
+                .timeout(Duration.ofMinutes(10)).PUT(HttpRequest.BodyPublishers.ofFile(ndjson)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() / 100 != 2) {
+            throw new StagingFailed("the object store refused the file (" + put.statusCode() + ")");
+        }
+        return staged.path("stagedUploadId").asText();
+    }
+
+    private static final class StagingFailed extends Exception {
+        StagingFailed(String message) {
+            super(message);
+        }
+    }
+}
