@@ -9,6 +9,7 @@ public final class LocalPipelineCtl {
     public static void main(String[] args) {
         System.exit(PipelineCtl.execute(PipelineCtl.commandLine()
                 .addSubcommand(new DevCommand())
-                .addSubcommand(new BenchCommand()), args));
+                .addSubcommand(new BenchCommand())
+                .addSubcommand(new ChaosCommand()), args));
     }
 }

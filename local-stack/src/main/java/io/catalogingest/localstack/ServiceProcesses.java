@@ -63,14 +63,17 @@ final class ServiceProcesses implements AutoCloseable {
     private final Map<Service, Integer> adminPorts = new EnumMap<>(Service.class);
     private final Map<Service, Map<String, String>> environments = new EnumMap<>(Service.class);
     private final Map<Service, Process> running = new EnumMap<>(Service.class);
+    private final Map<String, String> overrides;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
-     * Prepares every service's environment; nothing starts yet. {@code extra} adds to (or overrides)
-     * every service's environment, e.g. shorter consumer sessions for runs that kill processes.
+     * Prepares every service's environment; nothing starts yet. {@code overrides} are configuration
+     * settings every service gets on top of its YAML, e.g. shorter consumer sessions for runs that
+     * kill processes.
      */
-    ServiceProcesses(DevStack infra, Network network, Path logDir, Map<String, String> extra) throws IOException {
+    ServiceProcesses(DevStack infra, Network network, Path logDir, Map<String, String> overrides) throws IOException {
         this.logDir = Files.createDirectories(logDir);
+        this.overrides = Map.copyOf(overrides);
         for (Service service : Service.values()) {
             httpPorts.put(service, FreePorts.next());
             adminPorts.put(service, FreePorts.next());
@@ -97,7 +100,6 @@ final class ServiceProcesses implements AutoCloseable {
                 case STATUS -> env.putAll(Map.of("STREAMS_STATE_DIR", stateDir.toString(), "ADVERTISED_URL", statusUrl()));
                 default -> { }
             }
-            env.putAll(extra);
             environments.put(service, env);
         }
     }
@@ -114,11 +116,23 @@ final class ServiceProcesses implements AutoCloseable {
         return logDir.resolve(service.label() + ".log");
     }
 
-    /** Starts the service's JVM and waits until its admin port answers; its log is appended to. */
-    synchronized void start(Service service) throws IOException, InterruptedException {
-        if (isRunning(service)) {
-            return;
+    /**
+     * Starts the service's JVM and waits until its admin port answers; its log is appended to. It
+     * fails if the service exits first, e.g. when it cannot reach the database to migrate it.
+     */
+    void start(Service service) throws IOException, InterruptedException {
+        Process process;
+        synchronized (this) {
+            if (isRunning(service)) {
+                return;
+            }
+            process = launch(service);
+            running.put(service, process);
         }
+        awaitAdmin(service, process);
+    }
+
+    private Process launch(Service service) throws IOException {
         Path config = logDir.resolve(service.config + ".yml");
         try (InputStream in = ServiceProcesses.class.getResourceAsStream("/" + service.config + ".yml")) {
             Files.copy(in, config, StandardCopyOption.REPLACE_EXISTING);
@@ -129,13 +143,12 @@ final class ServiceProcesses implements AutoCloseable {
         if (service == Service.IMAGES) {
             command.add("-Ddw.images.allowedPrivateNetworks=127.0.0.1/32");
         }
+        overrides.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
         command.addAll(List.of(service.mainClass, service.command, config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
         builder.environment().putAll(environments.get(service));
-        Process process = builder.start();
-        running.put(service, process);
-        awaitAdmin(service, process);
+        return builder.start();
     }
 
     void startAll() throws IOException, InterruptedException {

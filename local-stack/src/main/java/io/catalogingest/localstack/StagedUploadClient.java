@@ -94,6 +94,12 @@ final class StagedUploadClient {
         return JSON.readTree(answer.body());
     }
 
+    /** The upload's report: one line per item and stage. */
+    HttpResponse<java.util.stream.Stream<String>> report(String statusUrl) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/report")).header("Authorization", "Bearer " + apiKey)
+                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofLines());
+    }
+
     private String stage(Path ndjson) throws IOException, InterruptedException, StagingFailed {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/staged-uploads"))
                 .header("Authorization", "Bearer " + apiKey).timeout(Duration.ofSeconds(30))

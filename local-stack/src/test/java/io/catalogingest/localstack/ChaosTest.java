@@ -1,0 +1,57 @@
+package io.catalogingest.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+
+import io.catalogingest.devstack.DevStack;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short profile of {@code pipelinectl chaos}: 3,000 products, faults for 30 seconds, on a
+ * devstack of its own (the shared one runs the in-JVM services, which would join the same
+ * consumer groups). Every check of the final state must pass.
+ */
+class ChaosTest {
+    @Test
+    void killsAndCutsDuringAnUploadLeaveTheExactFinalState() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(printed), true, StandardCharsets.UTF_8);
+        ChaosRun.Settings settings = new ChaosRun.Settings(3000, 10, Duration.ofSeconds(30), Duration.ofSeconds(3),
+                Duration.ofSeconds(6), Duration.ofSeconds(12), Duration.ofSeconds(20), Duration.ofMinutes(4), 42,
+                Files.createTempDirectory("chaos"));
+        ChaosRun.Result result;
+        try (DevStack infra = DevStack.start()) {
+            result = new ChaosRun(infra, settings, out).run();
+        }
+        String report = printed.toString(StandardCharsets.UTF_8);
+        assertThat(report).contains("killed", "cut ");
+        assertThat(result.failed()).as(report).isZero();
+        assertThat(result.passed()).as(report).isEqualTo(7);
+    }
+
+    /** Prints to the console as it goes and keeps a copy for the assertion message. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final ByteArrayOutputStream copy;
+
+        TeeStream(ByteArrayOutputStream copy) {
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) {
+            copy.write(b);
+            System.out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            copy.write(b, off, len);
+            System.out.write(b, off, len);
+        }
+    }
+}
