@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,6 +73,7 @@ final class ChaosRun {
     record Result(int passed, int failed) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final String IMAGE_BUCKET = "catalog-images";
     private static final String PERMANENT_IMAGE_FAULT = "IMAGE_NOT_FOUND";
 
@@ -124,14 +125,16 @@ final class ChaosRun {
                     settings.seed(), settings.workDir().resolve("logs"));
 
             JsonNode firstTicket = upload(client, firstFile);
-            long faultsEnd = System.nanoTime() + settings.faultPhase().toNanos();
-            long secondAt = System.nanoTime() + settings.faultPhase().toNanos() / 3;
+            long started = System.nanoTime();
+            long phase = settings.faultPhase().toNanos();
             CompletableFuture<JsonNode> secondTicket = null;
+            CompletableFuture<Long> secondAcceptedAt = new CompletableFuture<>();
             boolean cutNext = true;
-            while (System.nanoTime() < faultsEnd) {
-                if (secondTicket == null && System.nanoTime() >= secondAt) {
+            while (faultsGoOn(System.nanoTime() - started, phase, secondAcceptedAt)) {
+                if (secondTicket == null && System.nanoTime() - started >= phase / 3) {
                     // Sent while the faults go on: the client tries again until it is accepted.
                     secondTicket = CompletableFuture.supplyAsync(() -> upload(client, secondFile));
+                    secondTicket.thenRun(() -> secondAcceptedAt.complete(System.nanoTime()));
                 }
                 if (cutNext) {
                     cutRandomDependency();
@@ -140,9 +143,6 @@ final class ChaosRun {
                 }
                 cutNext = !cutNext;
                 Thread.sleep(between(settings.gapMin(), settings.gapMax()).toMillis());
-            }
-            if (secondTicket == null) {
-                secondTicket = CompletableFuture.completedFuture(upload(client, secondFile));
             }
             restoreEverything(services);
             JsonNode secondAccepted = secondTicket.join();
@@ -162,6 +162,15 @@ final class ChaosRun {
         } finally {
             restarts.shutdownNow();
         }
+    }
+
+    /**
+     * For the phase, and on until a third of the phase has passed since the second upload's 202,
+     * so that both uploads are processed under faults; never more than twice the phase.
+     */
+    private static boolean faultsGoOn(long elapsed, long phase, CompletableFuture<Long> secondAcceptedAt) {
+        boolean secondUnderFaultsLongEnough = secondAcceptedAt.isDone() && System.nanoTime() - secondAcceptedAt.join() >= phase / 3;
+        return elapsed < phase || elapsed < 2 * phase && !secondUnderFaultsLongEnough;
     }
 
     private JsonNode upload(StagedUploadClient client, Path catalog) {
@@ -525,6 +534,6 @@ final class ChaosRun {
     }
 
     private synchronized void log(String format, Object... args) {
-        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + String.format(format, args));
+        out.println(CLOCK.format(LocalTime.now()) + " " + String.format(format, args));
     }
 }

@@ -12,13 +12,15 @@ import io.catalogingest.workers.core.ItemOutcome;
 import io.catalogingest.workers.core.StageHandler;
 import io.catalogingest.workers.images.StoredImage;
 import io.catalogingest.workers.core.SubmissionVersion;
+import io.catalogingest.workers.images.ProductImageDao.Gallery;
 import io.catalogingest.workers.images.ProductImageDao.ImageRow;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The image stage: downloads the images of the given products, stores each under its content
- * address, then records their rows in one transaction. Concurrency comes from the pool, which
- * hands over one product at a time on many threads ({@code PerRecordStagePool}).
+ * address, then records their galleries in a transaction shared with the products other threads
+ * finish meanwhile ({@link GalleryWriter}). Concurrency comes from the pool, which hands over one
+ * product at a time on many threads ({@code PerRecordStagePool}).
  */
 public final class ImageWorker implements StageHandler {
     private static final java.time.Duration IN_PLACE_RETRY_DELAY = java.time.Duration.ofMillis(200);
@@ -26,11 +28,13 @@ public final class ImageWorker implements StageHandler {
     private final ImageFetcher fetcher;
     private final ImageStore store;
     private final Jdbi jdbi;
+    private final GalleryWriter galleries;
 
     public ImageWorker(ImageFetcher fetcher, ImageStore store, Jdbi jdbi) {
         this.fetcher = fetcher;
         this.store = store;
         this.jdbi = jdbi;
+        this.galleries = new GalleryWriter(jdbi);
     }
 
     @Override
@@ -46,20 +50,8 @@ public final class ImageWorker implements StageHandler {
         for (ProductSubmitted product : batch) {
             done.add(storeAll(product)); // an object-store fault throws: the pool processes the product again
         }
-        jdbi.useTransaction(h -> {
-            ProductImageDao dao = new ProductImageDao(h);
-            List<ImageRow> rows = new ArrayList<>();
-            for (ProductImages p : done) {
-                ProductSubmitted s = p.product();
-                // An older submission than the gallery's changes nothing, whatever order the workers finish in.
-                if (p.failure() == null && dao.claimGallery(s.getMerchantId(), s.getSku(), SubmissionVersion.of(s),
-                        s.getImages().size())) {
-                    dao.trimTo(s.getMerchantId(), s.getSku(), s.getImages().size(), SubmissionVersion.of(s));
-                    p.images().forEach(i -> rows.add(row(s, i)));
-                }
-            }
-            dao.upsert(rows);
-        });
+        // An older submission than the gallery's changes nothing, whatever order the workers finish in.
+        galleries.write(done.stream().filter(p -> p.failure() == null).map(ImageWorker::gallery).toList());
         return done.stream()
                 .map(p -> p.failure() == null ? ItemOutcome.applied(p.product()) : ItemOutcome.failed(p.product(), p.failure()))
                 .toList();
@@ -94,6 +86,12 @@ public final class ImageWorker implements StageHandler {
             Thread.sleep(IN_PLACE_RETRY_DELAY.toMillis());
             return fetcher.fetch(url);
         }
+    }
+
+    private static Gallery gallery(ProductImages p) {
+        ProductSubmitted s = p.product();
+        return new Gallery(s.getMerchantId(), s.getSku(), SubmissionVersion.of(s), s.getImages().size(),
+                p.images().stream().map(i -> row(s, i)).toList());
     }
 
     private static ImageRow row(ProductSubmitted p, StoredImage i) {

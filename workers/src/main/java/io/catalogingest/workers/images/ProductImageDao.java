@@ -1,11 +1,15 @@
 package io.catalogingest.workers.images;
 
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Image rows of products. A product's gallery belongs to one submission ({@code product_galleries}):
@@ -29,15 +33,18 @@ public final class ProductImageDao {
                 height = EXCLUDED.height, version = EXCLUDED.version, updated_at = now()
             WHERE product_images.version <= EXCLUDED.version
             """;
-    private static final String CLAIM_GALLERY = """
-            INSERT INTO product_galleries (merchant_id, sku, version, image_count) VALUES (:merchantId, :sku, :version, :count)
+    /** Sorted by product, so that writers claiming overlapping galleries lock their rows in the same order. */
+    private static final String CLAIM_GALLERIES = """
+            INSERT INTO product_galleries (merchant_id, sku, version, image_count)
+            SELECT * FROM unnest(:merchants, :skus, :versions, :counts)
             ON CONFLICT (merchant_id, sku) DO UPDATE SET version = EXCLUDED.version, image_count = EXCLUDED.image_count,
                 updated_at = now()
             WHERE product_galleries.version <= EXCLUDED.version
-            RETURNING true
+            RETURNING merchant_id, sku
             """;
-    private static final String TRIM = """
-            DELETE FROM product_images WHERE merchant_id = :merchantId AND sku = :sku AND position >= :count AND version <= :version
+    private static final String TRIM_GALLERIES = """
+            DELETE FROM product_images i USING unnest(:merchants, :skus, :counts, :versions) AS t(merchant_id, sku, image_count, version)
+            WHERE i.merchant_id = t.merchant_id AND i.sku = t.sku AND i.position >= t.image_count AND i.version <= t.version
             """;
 
     private static final String OBJECT_KEYS = """
@@ -56,7 +63,7 @@ public final class ProductImageDao {
                 .collect(Collectors.toSet());
     }
 
-    void upsert(List<ImageRow> rows) {
+    private void upsert(List<ImageRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
@@ -65,19 +72,40 @@ public final class ProductImageDao {
         batch.execute();
     }
 
-    /**
-     * Makes the submission of {@code version} the one whose gallery the product shows, unless a
-     * newer one already is; true if it is now. The row stays locked until the transaction ends, so
-     * two submissions of one product replace its gallery one after the other, never interleaved.
-     */
-    boolean claimGallery(String merchantId, String sku, long version, int count) {
-        return handle.createQuery(CLAIM_GALLERY).bind("merchantId", merchantId).bind("sku", sku).bind("version", version)
-                .bind("count", count).mapTo(Boolean.class).findOne().isPresent();
+    /** A product's gallery as one submission has it: the rows of its images, at positions 0 to {@code imageCount - 1}. */
+    record Gallery(String merchantId, String sku, long version, int imageCount, List<ImageRow> rows) {
+        private List<String> product() {
+            return List.of(merchantId, sku);
+        }
     }
 
-    /** Positions the gallery's submission no longer has (never a newer submission's row). */
-    void trimTo(String merchantId, String sku, int count, long version) {
-        handle.createUpdate(TRIM).bind("merchantId", merchantId).bind("sku", sku).bind("count", count)
-                .bind("version", version).execute();
+    private static final Comparator<Gallery> BY_PRODUCT = Comparator.comparing(Gallery::merchantId).thenComparing(Gallery::sku);
+
+    /**
+     * Makes each gallery the one its product shows, unless a newer submission's already is: claims
+     * the products' gallery rows (locking them until the transaction ends, so two submissions of
+     * one product replace its gallery one after the other, never interleaved), removes the
+     * positions a claimed gallery no longer has (never a newer submission's row) and writes its
+     * rows. Of two galleries of one product here, only the newer counts.
+     */
+    void replaceGalleries(List<Gallery> galleries) {
+        Map<List<String>, Gallery> newest = new HashMap<>();
+        galleries.forEach(g -> newest.merge(g.product(), g, (a, b) -> a.version() >= b.version() ? a : b));
+        List<Gallery> sorted = newest.values().stream().sorted(BY_PRODUCT).toList();
+        Set<List<String>> claimed = bindProducts(handle.createQuery(CLAIM_GALLERIES), sorted)
+                .map((rs, ctx) -> List.of(rs.getString(1), rs.getString(2))).collect(Collectors.toSet());
+        List<Gallery> won = sorted.stream().filter(g -> claimed.contains(g.product())).toList();
+        if (won.isEmpty()) {
+            return;
+        }
+        bindProducts(handle.createUpdate(TRIM_GALLERIES), won).execute();
+        upsert(won.stream().flatMap(g -> g.rows().stream()).toList());
+    }
+
+    private static <S extends SqlStatement<S>> S bindProducts(S statement, List<Gallery> galleries) {
+        return statement.bindArray("merchants", String.class, galleries.stream().map(Gallery::merchantId).toList())
+                .bindArray("skus", String.class, galleries.stream().map(Gallery::sku).toList())
+                .bindArray("versions", Long.class, galleries.stream().map(Gallery::version).toList())
+                .bindArray("counts", Integer.class, galleries.stream().map(Gallery::imageCount).toList());
     }
 }

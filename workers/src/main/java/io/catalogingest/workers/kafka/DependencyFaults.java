@@ -25,10 +25,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * out with the same work taken again, no attempt spent; anything else is the record's, and spends
  * one, so that no record can hold its partition for ever.
  */
-final class DependencyFaults {
+public final class DependencyFaults {
     private DependencyFaults() {}
 
-    static boolean isDependencyFault(Throwable failure) {
+    public static boolean isDependencyFault(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
             if (recognised(t)) {
