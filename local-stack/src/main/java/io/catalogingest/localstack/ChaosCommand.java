@@ -39,7 +39,7 @@ final class ChaosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BootstrapLogging.bootstrap(Level.WARN);
         ChaosRun.Settings settings = new ChaosRun.Settings(products, imageEvery, faults, Duration.ofSeconds(4), Duration.ofSeconds(10),
-                Duration.ofSeconds(20), Duration.ofSeconds(40), doneTimeout, seed == null ? System.nanoTime() : seed,
+                Duration.ofSeconds(15), Duration.ofSeconds(30), doneTimeout, seed == null ? System.nanoTime() : seed,
                 Files.createDirectories(out));
         try (DevStack infra = DevStack.start()) {
             return new ChaosRun(infra, settings, System.out).run().failed() == 0 ? 0 : 1;

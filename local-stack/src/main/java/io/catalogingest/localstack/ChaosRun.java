@@ -61,10 +61,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class ChaosRun {
     /**
-     * The run's shape: a catalog of {@code products} items, every {@code imageEvery}-th with an image
-     * (every hundredth of those from an address that answers 404, a permanent fault); faults for
-     * {@code faultPhase}, one every {@code gapMin..gapMax}, alternating kills and cuts, each cut
-     * lasting {@code cutMin..cutMax} (at least twice the longest gap, so cuts overlap kills).
+     * The run's shape: a catalog of {@code products} items, every {@code imageEvery}-th with a
+     * gallery (every hundredth of those from an address that answers 404, a permanent fault);
+     * faults for {@code faultPhase}, one every {@code gapMin..gapMax}, alternating kills and cuts,
+     * each cut lasting {@code cutMin..cutMax} (longer than the longest gap, so the kill that follows
+     * a cut falls inside it).
      */
     record Settings(int products, int imageEvery, Duration faultPhase, Duration gapMin, Duration gapMax, Duration cutMin,
             Duration cutMax, Duration doneTimeout, long seed, Path workDir) {}
@@ -76,6 +77,7 @@ final class ChaosRun {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final String IMAGE_BUCKET = "catalog-images";
     private static final String PERMANENT_IMAGE_FAULT = "IMAGE_NOT_FOUND";
+    private static final Duration START_DEADLINE = Duration.ofMinutes(3);
 
     private final DevStack infra;
     private final Settings settings;
@@ -83,6 +85,7 @@ final class ChaosRun {
     private final Random random;
     private final Map<String, TcpRelay> dependencies;
     private final ExecutorService restarts = Executors.newCachedThreadPool();
+    /** The dependency cut now, if any. */
     private final Set<String> cut = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int passed;
     private int failed;
@@ -96,10 +99,15 @@ final class ChaosRun {
                 "schema registry", infra.registryRelay, "broker", infra.kafkaRelay);
     }
 
-    /** One version of the catalog: each product's title, price and image address (null: none). */
-    private record Submission(Map<Integer, String> titles, Map<Integer, String> prices, Map<Integer, String> images) {
+    /** One version of the catalog: each product's title, price and gallery (absent: no images). */
+    private record Submission(Map<Integer, String> titles, Map<Integer, String> prices, Map<Integer, List<String>> images) {
         String line(int item) {
-            return StagedUploadClient.product("C-" + item, titles.get(item), prices.get(item), images.get(item));
+            return StagedUploadClient.product("C-" + item, titles.get(item), prices.get(item), images.getOrDefault(item, List.of()));
+        }
+
+        /** True if the product's gallery names an address that answers 404. */
+        boolean planted(int product) {
+            return images.getOrDefault(product, List.of()).stream().anyMatch(url -> url.contains("/status/"));
         }
     }
 
@@ -110,58 +118,65 @@ final class ChaosRun {
                 "kafka.properties.heartbeat\\.interval\\.ms", "1000");
         try (ServiceProcesses services = new ServiceProcesses(infra, ServiceProcesses.Network.RELAYED,
                 settings.workDir().resolve("logs"), shortSessions)) {
-            services.startAll();
-            Jdbi jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
-            String merchant = "chaos-merchant";
-            StagedUploadClient client = new StagedUploadClient(services.ingestUrl(),
-                    MerchantAuth.createMerchantWithKey(jdbi, merchant, "Chaos", Merchant.MERCHANT));
-            Submission first = first();
-            Submission second = second(first);
-            Map<String, byte[]> imageBytes = prefetch(first, second);
-            Path firstFile = StagedUploadClient.catalog(settings.workDir().resolve("catalog-1.ndjson"), settings.products(), first::line);
-            Path secondFile = StagedUploadClient.catalog(settings.workDir().resolve("catalog-2.ndjson"), secondCatalogSize(),
-                    i -> second.line(resent(i)));
-            log("%,d products, %,d with an image; seed %d; logs in %s", settings.products(), first.images().size(),
-                    settings.seed(), settings.workDir().resolve("logs"));
-
-            JsonNode firstTicket = upload(client, firstFile);
-            long started = System.nanoTime();
-            long phase = settings.faultPhase().toNanos();
-            CompletableFuture<JsonNode> secondTicket = null;
-            CompletableFuture<Long> secondAcceptedAt = new CompletableFuture<>();
-            boolean cutNext = true;
-            while (faultsGoOn(System.nanoTime() - started, phase, secondAcceptedAt)) {
-                if (secondTicket == null && System.nanoTime() - started >= phase / 3) {
-                    // Sent while the faults go on: the client tries again until it is accepted.
-                    secondTicket = CompletableFuture.supplyAsync(() -> upload(client, secondFile));
-                    secondTicket.thenRun(() -> secondAcceptedAt.complete(System.nanoTime()));
-                }
-                if (cutNext) {
-                    cutRandomDependency();
-                } else {
-                    killRandomService(services);
-                }
-                cutNext = !cutNext;
-                Thread.sleep(between(settings.gapMin(), settings.gapMax()).toMillis());
+            try {
+                return run(services);
+            } finally {
+                // Before the services stop: no restart may start a process after them.
+                restarts.shutdownNow();
             }
-            restoreEverything(services);
-            JsonNode secondAccepted = secondTicket.join();
-
-            JsonNode firstDone = awaitDone(client, firstTicket);
-            JsonNode secondDone = awaitDone(client, secondAccepted);
-            out.println();
-            checkProducts(jdbi, merchant, first, second);
-            checkImages(jdbi, merchant, second, imageBytes);
-            Map<String, Set<Integer>> deadLettered = checkDeadLetters(first, second, firstTicket, secondAccepted);
-            checkStatus("first upload", firstDone, deadLettered);
-            checkStatus("second upload", secondDone, deadLettered);
-            checkReport(client, "first upload", firstTicket, first);
-            checkReport(client, "second upload", secondAccepted, second);
-            out.printf("%n%d passed, %d failed%n", passed, failed);
-            return new Result(passed, failed);
-        } finally {
-            restarts.shutdownNow();
         }
+    }
+
+    private Result run(ServiceProcesses services) throws Exception {
+        services.startAll();
+        Jdbi jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
+        String merchant = "chaos-merchant";
+        StagedUploadClient client = new StagedUploadClient(services.ingestUrl(),
+                MerchantAuth.createMerchantWithKey(jdbi, merchant, "Chaos", Merchant.MERCHANT));
+        Submission first = first();
+        Submission second = second(first);
+        Map<String, byte[]> imageBytes = prefetch(first, second);
+        Path firstFile = StagedUploadClient.catalog(settings.workDir().resolve("catalog-1.ndjson"), settings.products(), first::line);
+        Path secondFile = StagedUploadClient.catalog(settings.workDir().resolve("catalog-2.ndjson"), secondCatalogSize(),
+                i -> second.line(resent(i)));
+        log("%,d products, %,d with images; seed %d; logs in %s", settings.products(), first.images().size(),
+                settings.seed(), settings.workDir().resolve("logs"));
+
+        JsonNode firstTicket = upload(client, firstFile);
+        long started = System.nanoTime();
+        long phase = settings.faultPhase().toNanos();
+        CompletableFuture<JsonNode> secondTicket = null;
+        CompletableFuture<Long> secondAcceptedAt = new CompletableFuture<>();
+        boolean cutNext = true;
+        while (faultsGoOn(System.nanoTime() - started, phase, secondAcceptedAt)) {
+            if (secondTicket == null && System.nanoTime() - started >= phase / 3) {
+                // Sent while the faults go on: the client tries again until it is accepted.
+                secondTicket = CompletableFuture.supplyAsync(() -> upload(client, secondFile));
+                secondTicket.thenRun(() -> secondAcceptedAt.complete(System.nanoTime()));
+            }
+            if (cutNext) {
+                cutRandomDependency();
+            } else {
+                killRandomService(services);
+            }
+            cutNext = !cutNext;
+            Thread.sleep(between(settings.gapMin(), settings.gapMax()).toMillis());
+        }
+        restoreEverything(services);
+        JsonNode secondAccepted = secondTicket == null ? upload(client, secondFile) : secondTicket.join();
+
+        JsonNode firstDone = awaitDone(client, firstTicket);
+        JsonNode secondDone = awaitDone(client, secondAccepted);
+        out.println();
+        checkProducts(jdbi, merchant, first, second);
+        checkImages(jdbi, merchant, second, imageBytes);
+        Map<String, Set<Integer>> deadLettered = checkDeadLetters(first, second, firstTicket, secondAccepted);
+        checkStatus("first upload", firstDone, deadLettered);
+        checkStatus("second upload", secondDone, deadLettered);
+        checkReport(client, "first upload", firstTicket, first);
+        checkReport(client, "second upload", secondAccepted, second);
+        out.printf("%n%d passed, %d failed%n", passed, failed);
+        return new Result(passed, failed);
     }
 
     /**
@@ -184,17 +199,24 @@ final class ChaosRun {
         }
     }
 
-    /** The first catalog: every product, titles and prices of the first version. */
+    /**
+     * The first catalog: every product, titles and prices of the first version; every
+     * {@code imageEvery}-th product has a gallery, of two images where the second catalog will
+     * re-send it (so that its second image must go), one image elsewhere, and every hundredth of
+     * them one image from an address that answers 404.
+     */
     private Submission first() {
         Map<Integer, String> titles = new HashMap<>();
         Map<Integer, String> prices = new HashMap<>();
-        Map<Integer, String> images = new HashMap<>();
+        Map<Integer, List<String>> images = new HashMap<>();
         for (int i = 0; i < settings.products(); i++) {
             titles.put(i, "first " + i);
             prices.put(i, "1.00");
-            if (i % settings.imageEvery() == 0) {
-                images.put(i, i % (100 * settings.imageEvery()) == 50 * settings.imageEvery()
-                        ? infra.imageOrigin.baseUrl() + "/status/404?item=" + i : infra.imageOrigin.imageUrl("chaos-1-" + i));
+            if (i % (100 * settings.imageEvery()) == 50 * settings.imageEvery()) {
+                images.put(i, List.of(infra.imageOrigin.baseUrl() + "/status/404?item=" + i));
+            } else if (i % settings.imageEvery() == 0) {
+                images.put(i, i % 3 == 0 ? List.of(infra.imageOrigin.imageUrl("chaos-1-" + i), infra.imageOrigin.imageUrl("chaos-1b-" + i))
+                        : List.of(infra.imageOrigin.imageUrl("chaos-1-" + i)));
             }
         }
         return new Submission(titles, prices, images);
@@ -202,16 +224,19 @@ final class ChaosRun {
 
     /**
      * The second catalog re-sends every third product with a new title and price and, where it had
-     * an image, a new one (a 404 stays a 404); it lists them in the first catalog's item order.
+     * a gallery, a new one of one image (a 404 stays a 404); it lists them in the first catalog's
+     * item order.
      */
     private Submission second(Submission first) {
         Map<Integer, String> titles = new HashMap<>(first.titles());
         Map<Integer, String> prices = new HashMap<>(first.prices());
-        Map<Integer, String> images = new HashMap<>(first.images());
+        Map<Integer, List<String>> images = new HashMap<>(first.images());
         for (int i = 0; i < settings.products(); i += 3) {
             titles.put(i, "second " + i);
             prices.put(i, "2.00");
-            images.computeIfPresent(i, (item, url) -> url.contains("/status/") ? url : infra.imageOrigin.imageUrl("chaos-2-" + item));
+            if (images.containsKey(i) && !first.planted(i)) {
+                images.put(i, List.of(infra.imageOrigin.imageUrl("chaos-2-" + i)));
+            }
         }
         return new Submission(titles, prices, images);
     }
@@ -227,8 +252,9 @@ final class ChaosRun {
 
     /** Every image the catalogs name, fetched once: the origin renders them before the faults start. */
     private Map<String, byte[]> prefetch(Submission first, Submission second) throws Exception {
-        Set<String> urls = new TreeSet<>(first.images().values());
-        urls.addAll(second.images().values());
+        Set<String> urls = new TreeSet<>();
+        first.images().values().forEach(urls::addAll);
+        second.images().values().forEach(urls::addAll);
         urls.removeIf(url -> url.contains("/status/"));
         List<String> ordered = List.copyOf(urls);
         ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -248,13 +274,15 @@ final class ChaosRun {
         return min.plusMillis((long) (random.nextDouble() * (max.toMillis() - min.toMillis())));
     }
 
-    /** Cuts one of the dependencies that are not cut already, if any. */
+    /**
+     * Cuts one dependency, unless one is cut already: one outage at a time, as is usual, so that
+     * the merchant's client finds moments where the ingest API can accept an upload.
+     */
     private void cutRandomDependency() {
-        List<String> names = new ArrayList<>(new TreeSet<>(dependencies.keySet()));
-        names.removeAll(cut);
-        if (names.isEmpty()) {
+        if (!cut.isEmpty()) {
             return;
         }
+        List<String> names = new ArrayList<>(new TreeSet<>(dependencies.keySet()));
         String name = names.get(random.nextInt(names.size()));
         TcpRelay relay = dependencies.get(name);
         Duration length = between(settings.cutMin(), settings.cutMax());
@@ -290,14 +318,21 @@ final class ChaosRun {
         });
     }
 
-    /** As an orchestrator does: a service that exits while starting (its database away) is started again. */
+    /**
+     * As an orchestrator does: a service that exits while starting (its database away) is started
+     * again, for at most {@link #START_DEADLINE}.
+     */
     private void startRetrying(ServiceProcesses services, Service service) throws InterruptedException {
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
         while (true) {
             try {
                 services.start(service);
                 log("%s is up", service.label());
                 return;
             } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(service.label() + " did not start within " + START_DEADLINE, e);
+                }
                 log("%s did not start (%s); starting it again", service.label(), e.getMessage());
                 services.kill(service);
                 Thread.sleep(2000);
@@ -368,35 +403,37 @@ final class ChaosRun {
             }
         }
         List<String> wrong = new ArrayList<>();
-        Set<String> withRows = new HashSet<>();
+        Map<String, Map<Integer, String[]>> rows = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT sku, position, sha256, object_key FROM product_images WHERE merchant_id = :m")
-                .bind("m", merchant).map((rs, ctx) -> {
-                    String sku = rs.getString(1);
-                    withRows.add(sku);
-                    String url = newest.images().get(Integer.parseInt(sku.substring(2)));
-                    byte[] bytes = url == null ? null : imageBytes.get(url);
-                    if (bytes == null || rs.getInt(2) != 0) {
-                        wrong.add(sku + " has an image row at position " + rs.getInt(2) + " it was not sent");
-                    } else if (!hex("SHA-256", bytes).equals(rs.getString(3))) {
-                        wrong.add(sku + " row hash " + rs.getString(3) + " is not that of " + url);
-                    } else if (!hex("MD5", bytes).equals(etags.get(rs.getString(4)))) {
-                        wrong.add(sku + " object " + rs.getString(4) + " is " + (etags.containsKey(rs.getString(4))
-                                ? "not the bytes of " + url : "missing from the store"));
-                    }
-                    return sku;
-                }).list());
-        newest.images().forEach((item, url) -> {
-            if (!url.contains("/status/") && !withRows.contains("C-" + item)) {
-                wrong.add("C-" + item + " has no image row");
+                .bind("m", merchant).map((rs, ctx) -> rows.computeIfAbsent(rs.getString(1), sku -> new HashMap<>())
+                        .put(rs.getInt(2), new String[] {rs.getString(3), rs.getString(4)})).list());
+        for (int i = 0; i < settings.products(); i++) {
+            List<String> gallery = newest.planted(i) ? List.of() : newest.images().getOrDefault(i, List.of());
+            Map<Integer, String[]> stored = rows.getOrDefault("C-" + i, Map.of());
+            if (stored.size() != gallery.size()) {
+                wrong.add("C-" + i + " has " + stored.size() + " image rows, its newest gallery " + gallery.size());
+                continue;
             }
-        });
-        check(wrong.isEmpty(), "every image row names a stored object with the newest image's hash",
-                "%,d image rows; %d wrong, e.g. %s", withRows.size(), wrong.size(), first(wrong));
+            for (int position = 0; position < gallery.size(); position++) {
+                byte[] bytes = imageBytes.get(gallery.get(position));
+                String[] row = stored.get(position);
+                if (row == null || !hex("SHA-256", bytes).equals(row[0])) {
+                    wrong.add("C-" + i + " position " + position + " is not " + gallery.get(position));
+                } else if (!hex("MD5", bytes).equals(etags.get(row[1]))) {
+                    wrong.add("C-" + i + " object " + row[1] + " is " + (etags.containsKey(row[1])
+                            ? "not the bytes of " + gallery.get(position) : "missing from the store"));
+                }
+            }
+        }
+        int rowCount = rows.values().stream().mapToInt(Map::size).sum();
+        check(wrong.isEmpty(), "every product shows its newest gallery, whole, each row naming a stored object with its image's hash",
+                "%,d image rows; %d wrong, e.g. %s", rowCount, wrong.size(), first(wrong));
     }
 
     /**
-     * The dead-letter topics hold exactly the planted permanent faults (each item at least once;
-     * a crash between a dead letter and its commit may repeat one), and nothing of any other class.
+     * The dead-letter topics hold exactly the planted permanent faults, dead-lettered at their first
+     * attempt (each item at least once: a crash between a dead letter and its commit may repeat
+     * one), and nothing of any other class.
      * Returns the dead-lettered items per upload.
      */
     private Map<String, Set<Integer>> checkDeadLetters(Submission first, Submission second, JsonNode firstTicket,
@@ -410,8 +447,9 @@ final class ChaosRun {
                 records++;
                 String code = RecordHeaders.string(r.headers(), RecordHeaders.ERROR_CODE);
                 ProductSubmitted p = products.deserialize(r.topic(), r.value());
-                if (stage != Stage.IMAGES || !PERMANENT_IMAGE_FAULT.equals(code)) {
-                    wrong.add(stage + " dead letter " + code + " for item " + p.getItemIndex());
+                long attempt = RecordHeaders.number(r.headers(), RecordHeaders.ATTEMPT, -1);
+                if (stage != Stage.IMAGES || !PERMANENT_IMAGE_FAULT.equals(code) || attempt != 1) {
+                    wrong.add(stage + " dead letter " + code + " at attempt " + attempt + " for item " + p.getItemIndex());
                 }
                 found.computeIfAbsent(p.getUploadId(), u -> new TreeSet<>()).add(p.getItemIndex());
             }
@@ -436,8 +474,7 @@ final class ChaosRun {
     private static Set<Integer> planted(Submission submission, int size, java.util.function.IntUnaryOperator product) {
         Set<Integer> items = new TreeSet<>();
         for (int i = 0; i < size; i++) {
-            String url = submission.images().get(product.applyAsInt(i));
-            if (url != null && url.contains("/status/")) {
+            if (submission.planted(product.applyAsInt(i))) {
                 items.add(i);
             }
         }

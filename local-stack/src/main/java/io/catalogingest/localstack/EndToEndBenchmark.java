@@ -125,7 +125,7 @@ final class EndToEndBenchmark implements Callable<Integer> {
             }
         }
         return StagedUploadClient.catalog(out.resolve("catalog.ndjson"), products,
-                i -> StagedUploadClient.product("E-" + i, "Product " + i, (i % 1000) + ".99", images ? urls.get(i) : null));
+                i -> StagedUploadClient.product("E-" + i, "Product " + i, (i % 1000) + ".99", images ? List.of(urls.get(i)) : List.of()));
     }
 
     /** Each worker stage alone over the whole upload, in pipeline order; its items/s while it worked. */
@@ -134,15 +134,17 @@ final class EndToEndBenchmark implements Callable<Integer> {
         String key = merchant(jdbi, "bench-standalone");
         Reading start = progress.read();
         services.start(Service.SPLIT);
+        Reading beforeUpload = progress.read().minus(start);
         new StagedUploadClient(services.ingestUrl(), key).upload(catalog, timeout);
         Map<Service, Double> rates = new EnumMap<>(Service.class);
         long produced = 0;
         for (Map.Entry<Service, ToLongFunction<Reading>> stage : WORKER_STAGES.entrySet()) {
+            Reading before = stage.getKey() == Service.SPLIT ? beforeUpload : progress.read().minus(start);
             services.start(stage.getKey());
             ToLongFunction<Reading> done = stage.getValue();
             // A pool's committed offsets stop short of a partition's last transaction marker.
             long target = produced - progress.productPartitions();
-            List<Reading> samples = sampleUntil(progress, start, r -> stage.getKey() == Service.SPLIT
+            List<Reading> samples = sampleUntil(progress, start, before, r -> stage.getKey() == Service.SPLIT
                     ? r.splitsCompleted() >= 1 : done.applyAsLong(r) >= target);
             if (stage.getKey() == Service.SPLIT) {
                 produced = done.applyAsLong(samples.get(samples.size() - 1));
@@ -154,17 +156,24 @@ final class EndToEndBenchmark implements Callable<Integer> {
         return rates;
     }
 
-    /** Records over the time from the first reading that moved to the last, so start-up is not counted. */
+    /**
+     * Items from the first reading that shows progress to the last, over the time between them,
+     * so that start-up is not counted; with fewer than two such readings, from the reading before
+     * (the first of all is taken before the stage started).
+     */
     private static double activeRate(List<Reading> samples, ToLongFunction<Reading> done) {
         Reading last = samples.get(samples.size() - 1);
-        Reading first = samples.stream().filter(r -> done.applyAsLong(r) > 0).findFirst().orElse(last);
-        Reading before = samples.get(Math.max(0, samples.indexOf(first) - 1));
-        return done.applyAsLong(last) / ((last.at() - before.at()) / 1e9);
+        int firstMoved = 0;
+        while (firstMoved < samples.size() - 1 && done.applyAsLong(samples.get(firstMoved)) == 0) {
+            firstMoved++;
+        }
+        Reading from = samples.get(firstMoved == samples.size() - 1 ? Math.max(0, firstMoved - 1) : firstMoved);
+        return (done.applyAsLong(last) - done.applyAsLong(from)) / ((last.at() - from.at()) / 1e9);
     }
 
-    private List<Reading> sampleUntil(StageProgress progress, Reading start, java.util.function.Predicate<Reading> finished)
-            throws Exception {
-        List<Reading> samples = new ArrayList<>();
+    private List<Reading> sampleUntil(StageProgress progress, Reading start, Reading before,
+            java.util.function.Predicate<Reading> finished) throws Exception {
+        List<Reading> samples = new ArrayList<>(List.of(before));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Reading r = progress.read().minus(start);

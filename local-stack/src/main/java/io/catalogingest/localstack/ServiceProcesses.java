@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.catalogingest.devstack.DevStack;
 import io.catalogingest.devstack.EmbeddedDatabase;
@@ -64,6 +65,7 @@ final class ServiceProcesses implements AutoCloseable {
     private final Map<Service, Map<String, String>> environments = new EnumMap<>(Service.class);
     private final Map<Service, Process> running = new EnumMap<>(Service.class);
     private final Map<String, String> overrides;
+    private boolean closed;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
@@ -74,6 +76,8 @@ final class ServiceProcesses implements AutoCloseable {
     ServiceProcesses(DevStack infra, Network network, Path logDir, Map<String, String> overrides) throws IOException {
         this.logDir = Files.createDirectories(logDir);
         this.overrides = Map.copyOf(overrides);
+        // Ctrl-C or any exit of this JVM takes the services with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "service-processes-shutdown"));
         for (Service service : Service.values()) {
             httpPorts.put(service, FreePorts.next());
             adminPorts.put(service, FreePorts.next());
@@ -123,6 +127,9 @@ final class ServiceProcesses implements AutoCloseable {
     void start(Service service) throws IOException, InterruptedException {
         Process process;
         synchronized (this) {
+            if (closed) {
+                throw new IOException("the deployment is closed; " + service.label() + " stays down");
+            }
             if (isRunning(service)) {
                 return;
             }
@@ -133,7 +140,8 @@ final class ServiceProcesses implements AutoCloseable {
     }
 
     private Process launch(Service service) throws IOException {
-        Path config = logDir.resolve(service.config + ".yml");
+        // One copy per unit: pools of the workers start concurrently from the same YAML.
+        Path config = logDir.resolve(service.label() + ".yml");
         try (InputStream in = ServiceProcesses.class.getResourceAsStream("/" + service.config + ".yml")) {
             Files.copy(in, config, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -147,6 +155,9 @@ final class ServiceProcesses implements AutoCloseable {
         command.addAll(List.of(service.mainClass, service.command, config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
+        // Only this deployment's settings: a variable of the caller's shell (S3_BUCKET, BIND_HOST) must not
+        // reach the services. JAVA_TOOL_OPTIONS does, e.g. to profile every service with JFR.
+        builder.environment().keySet().retainAll(Set.of("PATH", "HOME", "TMPDIR", "LANG", "JAVA_TOOL_OPTIONS"));
         builder.environment().putAll(environments.get(service));
         return builder.start();
     }
@@ -193,6 +204,7 @@ final class ServiceProcesses implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         for (Service service : List.copyOf(running.keySet())) {
             Process process = running.remove(service);
             process.destroy();

@@ -44,10 +44,15 @@ final class StageProgress {
         return products.size();
     }
 
+    /**
+     * Reads the completed splits first: a split's last products commit with its UploadSplit record,
+     * so once a split is seen complete, all its products are counted.
+     */
     Reading read() throws Exception {
         long at = System.nanoTime();
+        long splitsCompleted = sum(Offsets.of(admin, splits, OffsetSpec.latest()));
         return new Reading(at, sum(Offsets.of(admin, products, OffsetSpec.latest())), committed(ConsumerGroups.CATALOG_WRITER),
-                committed(ConsumerGroups.IMAGE_WORKER), sum(Offsets.of(admin, splits, OffsetSpec.latest())));
+                committed(ConsumerGroups.IMAGE_WORKER), splitsCompleted);
     }
 
     private long committed(String group) throws Exception {

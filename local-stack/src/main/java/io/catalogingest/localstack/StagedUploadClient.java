@@ -45,42 +45,45 @@ final class StagedUploadClient {
         return file;
     }
 
-    /** One product as a merchant sends it; {@code imageUrl} null for none. */
-    static String product(String sku, String title, String price, String imageUrl) {
+    /** One product as a merchant sends it, with its gallery's image addresses. */
+    static String product(String sku, String title, String price, java.util.List<String> imageUrls) {
         return "{\"sku\":\"" + sku + "\",\"title\":\"" + title + "\",\"price\":" + price + ",\"currency\":\"EUR\""
-                + (imageUrl == null ? "" : ",\"images\":[\"" + imageUrl + "\"]") + "}";
+                + (imageUrls.isEmpty() ? "" : ",\"images\":[\"" + String.join("\",\"", imageUrls) + "\"]") + "}";
     }
 
     /** Uploads {@code ndjson} and returns the 202's ticket, trying again until {@code deadline} passes. */
     JsonNode upload(Path ndjson, Duration deadline) throws InterruptedException {
         long until = System.nanoTime() + deadline.toNanos();
         String stagedUploadId = null;
-        while (true) {
+        Exception last = null;
+        while (System.nanoTime() < until) {
             try {
                 if (stagedUploadId == null) {
                     stagedUploadId = stage(ndjson);
                 }
+                // Longer than the ingest API's commit deadline, so a slow accept is answered, not abandoned.
                 HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/uploads"))
                         .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
-                        .header("Idempotency-Key", "staged-" + stagedUploadId).timeout(Duration.ofSeconds(60))
+                        .header("Idempotency-Key", "staged-" + stagedUploadId).timeout(Duration.ofMinutes(2))
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("stagedUploadId", stagedUploadId)
                                 .put("format", "ndjson").toString())).build(), HttpResponse.BodyHandlers.ofString());
                 if (accepted.statusCode() == 202) {
                     return JSON.readTree(accepted.body());
                 }
-                if (accepted.statusCode() < 500 && accepted.statusCode() != 429) {
+                // 409 while the same key's earlier accept is still settled (a killed instance's claim), 429, 5xx: again.
+                if (accepted.statusCode() != 409 && accepted.statusCode() != 429 && accepted.statusCode() < 500) {
                     throw new IllegalStateException("upload refused (" + accepted.statusCode() + "): " + accepted.body());
                 }
-            } catch (IOException | StagingFailed e) {
-                if (System.nanoTime() > until) {
-                    throw new IllegalStateException("upload not accepted within " + deadline, e);
-                }
-                if (e instanceof StagingFailed) {
-                    stagedUploadId = null;
-                }
+                last = new IOException("answered " + accepted.statusCode() + ": " + accepted.body());
+            } catch (IOException e) {
+                last = e;
+            } catch (StagingFailed e) {
+                last = e;
+                stagedUploadId = null;
             }
             Thread.sleep(1000);
         }
+        throw new IllegalStateException("upload not accepted within " + deadline, last);
     }
 
     /** GET of the upload's status. */

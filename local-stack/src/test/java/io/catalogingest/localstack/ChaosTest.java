@@ -7,9 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.catalogingest.devstack.DevStack;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The short profile of {@code pipelinectl chaos}: 3,000 products, faults for 30 seconds, on a
@@ -18,11 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class ChaosTest {
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void killsAndCutsDuringAnUploadLeaveTheExactFinalState() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new TeeStream(printed), true, StandardCharsets.UTF_8);
         ChaosRun.Settings settings = new ChaosRun.Settings(3000, 10, Duration.ofSeconds(30), Duration.ofSeconds(3),
-                Duration.ofSeconds(6), Duration.ofSeconds(12), Duration.ofSeconds(20), Duration.ofMinutes(4), 42,
+                Duration.ofSeconds(6), Duration.ofSeconds(8), Duration.ofSeconds(15), Duration.ofMinutes(4), 42,
                 Files.createTempDirectory("chaos"));
         ChaosRun.Result result;
         try (DevStack infra = DevStack.start()) {

@@ -15,12 +15,17 @@ import org.jdbi.v3.core.Jdbi;
  * commit): one writer thread takes everything queued while its previous transaction ran and
  * writes it in one, with one statement per kind of change whatever the number of products. A
  * product without images costs the image stage no transaction of its own; one transaction per
- * product bounded the stage at about 1,300 products/s on two cores. Callers wait for their own
- * galleries only, so no caller queues behind another for a lock.
+ * product bounded the stage at about 1,300 products/s on two cores. A transaction waits at most
+ * {@link #LOCK_TIMEOUT} for a gallery row another transaction holds (another worker writing the
+ * same product), then its galleries are written one caller at a time, so that a row held for
+ * long (a worker cut off mid-transaction) holds up only its own product, which the pool takes
+ * again later as it does for any dependency fault.
  */
 final class GalleryWriter {
     /** Products per transaction at most, so that one transaction stays short. */
     private static final int MAX_GROUP = 1000;
+    /** Far longer than any gallery transaction takes, far shorter than what the other products may wait. */
+    static final String LOCK_TIMEOUT = "2s";
 
     private final Jdbi jdbi;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -75,20 +80,24 @@ final class GalleryWriter {
 
     /**
      * One transaction for the group. A dependency fault fails all of it (the pool takes each record
-     * again); any other failure is one gallery's, so each caller's galleries are written again on
-     * their own and the ones the database refuses fail alone.
+     * again); any other failure, or a row lock waited on too long, is one caller's, so each
+     * caller's galleries are written again on their own and only that caller's fail.
      */
     private void writeGroup(List<Pending> group) {
         List<ProductImageDao.Gallery> galleries = new ArrayList<>();
         group.forEach(p -> galleries.addAll(p.galleries()));
         try {
-            jdbi.useTransaction(h -> new ProductImageDao(h).replaceGalleries(galleries));
+            jdbi.useTransaction(h -> {
+                h.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                new ProductImageDao(h).replaceGalleries(galleries);
+            });
             group.forEach(p -> p.written().complete(null));
         } catch (RuntimeException | Error e) {
-            if (group.size() == 1 || DependencyFaults.isDependencyFault(e)) {
-                group.forEach(p -> p.written().completeExceptionally(e));
-            } else {
+            boolean oneCallersFault = !DependencyFaults.isDependencyFault(e) || DependencyFaults.isLockTimeout(e);
+            if (group.size() > 1 && oneCallersFault) {
                 group.forEach(p -> writeGroup(List.of(p)));
+            } else {
+                group.forEach(p -> p.written().completeExceptionally(e));
             }
         }
     }

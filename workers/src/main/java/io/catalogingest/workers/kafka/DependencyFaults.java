@@ -11,6 +11,7 @@ import java.sql.SQLTransientException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import io.catalogingest.schemas.serde.SchemaRegistryClient;
 import io.catalogingest.workers.split.UploadSplitter;
@@ -29,9 +30,19 @@ public final class DependencyFaults {
     private DependencyFaults() {}
 
     public static boolean isDependencyFault(Throwable failure) {
+        return anyCause(failure, DependencyFaults::recognised);
+    }
+
+    /** True if a lock wait past {@code lock_timeout} caused the failure. */
+    public static boolean isLockTimeout(Throwable failure) {
+        return anyCause(failure, t -> t instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState()));
+    }
+
+    /** The failure or any of its causes, however deep it is wrapped. */
+    private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (recognised(t)) {
+            if (test.test(t)) {
                 return true;
             }
         }
@@ -59,13 +70,18 @@ public final class DependencyFaults {
 
     /**
      * SQLSTATE classes 08 (connection), 53 (insufficient resources), 57 (operator intervention, e.g.
-     * a restart), a read-only transaction during a failover (25006), and serialization failures and
-     * deadlocks, which succeed when tried again.
+     * a restart), a read-only transaction during a failover (25006), serialization failures and
+     * deadlocks, and a lock wait past {@code lock_timeout} (55P03: another transaction holds the
+     * row), which succeed when tried again.
      */
     private static boolean unavailable(String state) {
         return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
-                || state.equals("25006") || state.equals("40001") || state.equals("40P01"));
+                || state.equals("25006") || state.equals("40001") || state.equals("40P01") || state.equals(LOCK_NOT_AVAILABLE));
     }
+
+    /** SQLSTATE of a lock wait that ran past {@code lock_timeout}. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
 
     /** pgjdbc throws AssertionError on some dropped connections (with assertions on, as in tests). */
     private static boolean thrownBy(Throwable t, String packagePrefix) {

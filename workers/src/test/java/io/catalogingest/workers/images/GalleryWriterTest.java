@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.catalogingest.workers.MigratedDatabase;
+import io.catalogingest.workers.kafka.DependencyFaults;
 import io.catalogingest.workers.images.ProductImageDao.Gallery;
 import io.catalogingest.workers.images.ProductImageDao.ImageRow;
 import org.jdbi.v3.core.Handle;
@@ -63,11 +64,7 @@ class GalleryWriterTest {
         GalleryWriter writer = new GalleryWriter(jdbi);
         ExecutorService threads = Executors.newFixedThreadPool(3);
         try (Handle holder = jdbi.open()) {
-            holder.begin();
-            holder.execute("INSERT INTO product_galleries (merchant_id, sku, version, image_count) VALUES (?, 'HELD', 0, 0)", merchant);
-            CompletableFuture<Void> held = CompletableFuture.runAsync(
-                    () -> write(writer, gallery(merchant, "HELD", 1, "held-0")), threads);
-            awaitWaitingOnALock();
+            CompletableFuture<Void> held = writeBehindAHeldRow(holder, writer, merchant, threads);
 
             Thread[] queued = new Thread[2];
             CompletableFuture<Void> good = CompletableFuture.runAsync(() -> {
@@ -85,16 +82,45 @@ class GalleryWriterTest {
             }
             holder.commit();
 
-            held.get(30, TimeUnit.SECONDS);
+            // Written, or failed on the held row if the machine took longer than the lock timeout to get here.
+            held.handle((ok, e) -> null).get(30, TimeUnit.SECONDS);
             good.get(30, TimeUnit.SECONDS);
             assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).hasRootCauseInstanceOf(PSQLException.class)
                     .rootCause().hasMessageContaining("0x00");
         } finally {
             threads.shutdownNow();
         }
-        assertThat(stored(merchant, "HELD")).containsExactly("held-0");
         assertThat(stored(merchant, "GOOD")).containsExactly("good-0");
         assertThat(stored(merchant, "BAD")).isEmpty();
+    }
+
+    /**
+     * A gallery row another transaction holds for long (a worker cut off mid-transaction) holds up
+     * only its own product: past the lock timeout that gallery fails as a dependency fault (the
+     * pool takes it again later), and a gallery queued behind it is written while the row is
+     * still held.
+     */
+    @Test
+    void aGalleryRowHeldForLongHoldsUpOnlyItsOwnProduct() throws Exception {
+        String merchant = "m-" + UUID.randomUUID();
+        GalleryWriter writer = new GalleryWriter(jdbi);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (Handle holder = jdbi.open()) {
+            CompletableFuture<Void> held = writeBehindAHeldRow(holder, writer, merchant, threads);
+            CompletableFuture<Void> other = CompletableFuture.runAsync(
+                    () -> write(writer, gallery(merchant, "OTHER", 1, "other-0")), threads);
+
+            other.get(60, TimeUnit.SECONDS);
+            assertThat(stored(merchant, "OTHER")).as("written while the row is still held").containsExactly("other-0");
+            assertThatThrownBy(() -> held.get(60, TimeUnit.SECONDS)).satisfies(e -> {
+                assertThat(DependencyFaults.isLockTimeout(e)).as("failed on the lock timeout: %s", e).isTrue();
+                assertThat(DependencyFaults.isDependencyFault(e)).as("taken again in place, no attempt spent").isTrue();
+            });
+            holder.rollback();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(stored(merchant, "HELD")).isEmpty();
     }
 
     private static void write(GalleryWriter writer, Gallery gallery) {
@@ -103,6 +129,19 @@ class GalleryWriterTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Takes the lock of product HELD's gallery row in {@code holder}'s open transaction, then
+     * writes a gallery of HELD, whose transaction waits on that row; returns once it waits.
+     */
+    private static CompletableFuture<Void> writeBehindAHeldRow(Handle holder, GalleryWriter writer, String merchant,
+            ExecutorService threads) throws InterruptedException {
+        holder.begin();
+        holder.execute("INSERT INTO product_galleries (merchant_id, sku, version, image_count) VALUES (?, 'HELD', 0, 0)", merchant);
+        CompletableFuture<Void> held = CompletableFuture.runAsync(() -> write(writer, gallery(merchant, "HELD", 1, "held-0")), threads);
+        awaitWaitingOnALock();
+        return held;
     }
 
     private static boolean parked(Thread t) {

@@ -28,6 +28,8 @@ class DependencyFaultsTest {
         assertThat(DependencyFaults.isDependencyFault(new SchemaRegistryClient.UnavailableException("registry down", null))).isTrue();
         assertThat(DependencyFaults.isDependencyFault(new UnableToExecuteStatementException(
                 new SQLException("cannot execute UPDATE in a read-only transaction", "25006"), null))).isTrue();
+        assertThat(DependencyFaults.isDependencyFault(new UnableToExecuteStatementException(
+                new SQLException("canceling statement due to lock timeout", "55P03"), null))).isTrue();
         AssertionError dropped = new AssertionError("getAutoCommit() should not throw");
         dropped.setStackTrace(new StackTraceElement[] {
                 new StackTraceElement("org.postgresql.jdbc.PgConnection", "getAutoCommit", "PgConnection.java", 1)});
