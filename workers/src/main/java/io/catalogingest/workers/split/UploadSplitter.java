@@ -1,5 +1,6 @@
 package io.catalogingest.workers.split;
 
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +63,7 @@ public final class UploadSplitter {
 
     public Result split(UploadAccepted upload, InputStream object, int resumeFrom, Output out) throws Exception {
         Emitter emitter = new Emitter(upload, resumeFrom, out);
-        InputStream source = new SourceStream(object);
+        InputStream source = new SourceStream(object, upload.getBody().getSizeBytes());
         try (InputStream body = upload.getBody().getGzip() ? new GZIPInputStream(source, 1 << 16) : source) {
             ItemFormat format = ItemFormat.valueOf(upload.getBody().getFormat());
             ItemScan.Counts counts = ItemScan.scan(format.open(json, body), maxItems, emitter);
@@ -160,20 +161,46 @@ public final class UploadSplitter {
         }
     }
 
-    /** Marks the object store's failures, reading or closing, so they are not taken for a malformed body. */
+    /**
+     * Marks the object store's failures, reading or closing, so they are not taken for a malformed
+     * body; among them a response that ends before the object's size, which is what a connection
+     * closed mid-body looks like to the client.
+     */
     private static final class SourceStream extends FilterInputStream {
-        SourceStream(InputStream in) {
+        private final long size;
+        private long read;
+
+        SourceStream(InputStream in, long size) {
             super(in);
+            this.size = size;
         }
 
         @Override
         public int read() throws IOException {
-            return marked(super::read);
+            int b = marked(super::read);
+            if (b < 0) {
+                checkWhole();
+            } else {
+                read++;
+            }
+            return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            return marked(() -> super.read(b, off, len));
+            int n = marked(() -> super.read(b, off, len));
+            if (n < 0) {
+                checkWhole();
+            } else {
+                read += n;
+            }
+            return n;
+        }
+
+        private void checkWhole() throws SourceException {
+            if (read < size) {
+                throw new SourceException(new EOFException("the object ended after " + read + " of its " + size + " bytes"));
+            }
         }
 
         @Override

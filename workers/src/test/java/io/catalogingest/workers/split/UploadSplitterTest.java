@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class UploadSplitterTest {
     private static final String UPLOAD_ID = "upload-1";
@@ -215,6 +216,19 @@ class UploadSplitterTest {
                 .isInstanceOf(UploadSplitter.SourceException.class);
         assertThat(out.emitted).filteredOn(FailedItem.class::isInstance).extracting(r -> ((FailedItem) r).getErrorCode())
                 .as("refusals of items read before the failure only").doesNotContain("MALFORMED_BODY");
+    }
+
+    /** A connection closed mid-body looks like the end of the object to the client; the size tells. */
+    @ParameterizedTest(name = "gzip {0}")
+    @ValueSource(booleans = {false, true})
+    void anObjectThatEndsBeforeItsSizeIsASourceFailureNotTheEndOfTheBody(boolean gzip) throws Exception {
+        byte[] whole = gzip ? gzip(MIXED_NDJSON) : MIXED_NDJSON;
+        UploadAccepted upload = upload(ItemFormat.NDJSON, gzip);
+        upload.getBody().setSizeBytes((long) whole.length);
+
+        assertThatThrownBy(() -> splitter.split(upload, new ByteArrayInputStream(Arrays.copyOf(whole, whole.length / 2)), 0,
+                new Recorder(-1))).isInstanceOf(UploadSplitter.SourceException.class).hasMessageContaining("ended after");
+        assertThat(split(splitter, upload, whole, 0).result().stopped()).as("the whole object splits").isFalse();
     }
 
     @Test
