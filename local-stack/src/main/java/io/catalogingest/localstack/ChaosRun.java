@@ -11,7 +11,6 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.kafka.TopicSetup;
 import io.catalogingest.devstack.DevStack;
-import io.catalogingest.devstack.EmbeddedDatabase;
 import io.catalogingest.devstack.EmbeddedS3;
 import io.catalogingest.devstack.TcpRelay;
 import io.catalogingest.localstack.ServiceProcesses.Service;
@@ -129,7 +127,7 @@ final class ChaosRun {
 
     private Result run(ServiceProcesses services) throws Exception {
         services.startAll();
-        Jdbi jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
+        Jdbi jdbi = LocalStack.jdbi(infra);
         String merchant = "chaos-merchant";
         StagedUploadClient client = new StagedUploadClient(services.ingestUrl(),
                 MerchantAuth.createMerchantWithKey(jdbi, merchant, "Chaos", Merchant.MERCHANT));

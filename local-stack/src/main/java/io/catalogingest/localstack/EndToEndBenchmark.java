@@ -22,7 +22,6 @@ import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.kafka.TopicSetup;
 import io.catalogingest.devstack.DevStack;
-import io.catalogingest.devstack.EmbeddedDatabase;
 import io.catalogingest.localstack.ServiceProcesses.Service;
 import io.catalogingest.localstack.StageProgress.Reading;
 import io.dropwizard.logging.common.BootstrapLogging;
@@ -83,7 +82,7 @@ final class EndToEndBenchmark implements Callable<Integer> {
             Path catalog = catalogFile(infra);
             services.start(Service.INGEST_API);
             services.start(Service.STATUS);
-            Jdbi jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
+            Jdbi jdbi = LocalStack.jdbi(infra);
             StageProgress progress = new StageProgress(admin);
             System.out.printf("%,d products%s; each service and pool in its own JVM; %d cores; logs in %s%n%n", products,
                     images ? ", one image each" : "", Runtime.getRuntime().availableProcessors(), out.resolve("logs"));

@@ -56,7 +56,7 @@ public final class LocalStack implements AutoCloseable {
         workers = start(WorkersApplication.class, "workers", -1, ports.workersAdmin(), this.workerSettings);
         ingest = start(IngestApiApplication.class, "ingest-api", ports.ingest(), ports.ingestAdmin(),
                 ingestSettings(infra, Map.of("statusBaseUrl", statusUrl(), "corsAllowedOrigins", portalOrigins())));
-        jdbi = Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
+        jdbi = jdbi(infra);
     }
 
     public static LocalStack start(DevStack infra, Ports ports) throws Exception {
@@ -101,6 +101,11 @@ public final class LocalStack implements AutoCloseable {
     private static Map<String, String> objectStore(String section, String endpoint) {
         return Map.of(section + ".endpoint", endpoint, section + ".accessKey", EmbeddedS3.ACCESS_KEY,
                 section + ".secretKey", EmbeddedS3.SECRET_KEY);
+    }
+
+    /** The stack's database, directly (not through the relay that tests cut). */
+    public static Jdbi jdbi(DevStack infra) {
+        return Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
     }
 
     public static KafkaFactory kafka(DevStack infra) {
