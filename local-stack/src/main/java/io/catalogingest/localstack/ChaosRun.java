@@ -2,7 +2,6 @@ package io.catalogingest.localstack;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -28,7 +27,6 @@ import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.kafka.TopicSetup;
 import io.catalogingest.devstack.DevStack;
-import io.catalogingest.devstack.EmbeddedS3;
 import io.catalogingest.devstack.TcpRelay;
 import io.catalogingest.localstack.ServiceProcesses.Service;
 import io.catalogingest.schemas.ProductSubmitted;
@@ -43,9 +41,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jdbi.v3.core.Jdbi;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -255,17 +250,12 @@ final class ChaosRun {
         second.images().values().forEach(urls::addAll);
         urls.removeIf(url -> url.contains("/status/"));
         List<String> ordered = List.copyOf(urls);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<byte[]> bodies = WorkerBenchmarks.Images.fetchAll(pool, ordered);
-            Map<String, byte[]> bytes = new HashMap<>();
-            for (int i = 0; i < ordered.size(); i++) {
-                bytes.put(ordered.get(i), bodies.get(i));
-            }
-            return bytes;
-        } finally {
-            pool.shutdown();
+        List<byte[]> bodies = WorkerBenchmarks.Images.prefetch(ordered);
+        Map<String, byte[]> bytes = new HashMap<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            bytes.put(ordered.get(i), bodies.get(i));
         }
+        return bytes;
     }
 
     private Duration between(Duration min, Duration max) {
@@ -391,9 +381,7 @@ final class ChaosRun {
 
     private void checkImages(Jdbi jdbi, String merchant, Submission newest, Map<String, byte[]> imageBytes) throws Exception {
         Map<String, String> etags = new HashMap<>();
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(infra.s3.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY,
-                        EmbeddedS3.SECRET_KEY))).forcePathStyle(true).build()) {
+        try (S3Client s3 = LocalStack.objectStore(infra, IMAGE_BUCKET).build()) {
             for (var page : s3.listObjectsV2Paginator(b -> b.bucket(IMAGE_BUCKET))) {
                 for (S3Object object : page.contents()) {
                     etags.put(object.key(), object.eTag().replace("\"", ""));

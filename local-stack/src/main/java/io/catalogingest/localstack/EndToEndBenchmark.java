@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.ToLongFunction;
 
 import ch.qos.logback.classic.Level;
@@ -116,12 +114,7 @@ final class EndToEndBenchmark implements Callable<Integer> {
             for (int i = 0; i < products; i++) {
                 urls.add(infra.imageOrigin.imageUrl("e2e-" + i));
             }
-            ExecutorService downloads = Executors.newFixedThreadPool(16);
-            try {
-                WorkerBenchmarks.Images.fetchAll(downloads, urls);
-            } finally {
-                downloads.shutdown();
-            }
+            WorkerBenchmarks.Images.prefetch(urls);
         }
         return StagedUploadClient.catalog(out.resolve("catalog.ndjson"), products,
                 i -> StagedUploadClient.product("E-" + i, "Product " + i, (i % 1000) + ".99", images ? List.of(urls.get(i)) : List.of()));

@@ -27,7 +27,6 @@ import ch.qos.logback.classic.Level;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.catalogingest.common.items.ItemFormat;
-import io.catalogingest.common.storage.ObjectStoreFactory;
 import io.catalogingest.devstack.EmbeddedS3;
 import io.catalogingest.schemas.UploadSplit;
 import io.catalogingest.schemas.serde.AvroDeserializer;
@@ -195,7 +194,7 @@ final class IngestBenchmark implements Callable<Integer> {
     private void intake(DevStack infra, String url, String key) throws Exception {
         byte[] warmup = ndjson(Math.max(1, bulkItems / 10));
         byte[] body = ndjson(bulkItems);
-        try (S3Client s3 = objectStore(infra).build()) {
+        try (S3Client s3 = LocalStack.objectStore(infra, SPOOL_BUCKET).build()) {
             rawPut(s3, warmup);
             upload(url, key, warmup);
             double raw = rawPut(s3, body);
@@ -230,7 +229,7 @@ final class IngestBenchmark implements Callable<Integer> {
         Map<String, Instant> splitAt = new java.util.concurrent.ConcurrentHashMap<>();
         Instant accepted;
         String uploadId;
-        try (S3Client s3 = objectStore(infra).build();
+        try (S3Client s3 = LocalStack.objectStore(infra, SPOOL_BUCKET).build();
                 KafkaConsumer<String, byte[]> splits = new KafkaConsumer<>(readCommitted(kafka), new StringDeserializer(),
                         new ByteArrayDeserializer())) {
             splits.subscribe(List.of(Topics.UPLOAD_SPLITS));
@@ -294,14 +293,6 @@ final class IngestBenchmark implements Callable<Integer> {
         }
     }
 
-    private static ObjectStoreFactory objectStore(DevStack infra) {
-        ObjectStoreFactory store = new ObjectStoreFactory();
-        store.setEndpoint(infra.s3.endpoint());
-        store.setAccessKey(EmbeddedS3.ACCESS_KEY);
-        store.setSecretKey(EmbeddedS3.SECRET_KEY);
-        store.setBucket(SPOOL_BUCKET);
-        return store;
-    }
 
     private static byte[] ndjson(int items) {
         StringBuilder b = new StringBuilder(items * 300);

@@ -11,6 +11,7 @@ import io.catalogingest.common.auth.Merchant;
 import io.catalogingest.common.auth.MerchantAuth;
 import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.common.kafka.TopicSetup;
+import io.catalogingest.common.storage.ObjectStoreFactory;
 import io.catalogingest.devstack.DevStack;
 import io.catalogingest.devstack.EmbeddedDatabase;
 import io.catalogingest.devstack.EmbeddedS3;
@@ -106,6 +107,16 @@ public final class LocalStack implements AutoCloseable {
     /** The stack's database, directly (not through the relay that tests cut). */
     public static Jdbi jdbi(DevStack infra) {
         return Jdbi.create(infra.database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).installPlugins();
+    }
+
+    /** The stack's S3 store, directly, for {@code bucket}. */
+    static ObjectStoreFactory objectStore(DevStack infra, String bucket) {
+        ObjectStoreFactory store = new ObjectStoreFactory();
+        store.setEndpoint(infra.s3.endpoint());
+        store.setAccessKey(EmbeddedS3.ACCESS_KEY);
+        store.setSecretKey(EmbeddedS3.SECRET_KEY);
+        store.setBucket(bucket);
+        return store;
     }
 
     public static KafkaFactory kafka(DevStack infra) {
