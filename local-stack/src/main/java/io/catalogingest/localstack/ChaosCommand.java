@@ -3,6 +3,7 @@ package io.catalogingest.localstack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import ch.qos.logback.classic.Level;
@@ -40,7 +41,7 @@ final class ChaosCommand implements Callable<Integer> {
         BootstrapLogging.bootstrap(Level.WARN);
         ChaosRun.Settings settings = new ChaosRun.Settings(products, imageEvery, faults, Duration.ofSeconds(4), Duration.ofSeconds(10),
                 Duration.ofSeconds(15), Duration.ofSeconds(30), doneTimeout, seed == null ? System.nanoTime() : seed,
-                Files.createDirectories(out));
+                Files.createDirectories(out), List.of());
         try (DevStack infra = DevStack.start()) {
             return new ChaosRun(infra, settings, System.out).run().failed() == 0 ? 0 : 1;
         }

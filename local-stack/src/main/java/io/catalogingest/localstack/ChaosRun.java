@@ -61,7 +61,7 @@ final class ChaosRun {
      * a cut falls inside it).
      */
     record Settings(int products, int imageEvery, Duration faultPhase, Duration gapMin, Duration gapMax, Duration cutMin,
-            Duration cutMax, Duration doneTimeout, long seed, Path workDir) {}
+            Duration cutMax, Duration doneTimeout, long seed, Path workDir, List<String> jvmOptions) {}
 
     /** The outcome: checks passed and failed. */
     record Result(int passed, int failed) {}
@@ -110,7 +110,7 @@ final class ChaosRun {
         Map<String, String> shortSessions = Map.of("kafka.properties.session\\.timeout\\.ms", "6000",
                 "kafka.properties.heartbeat\\.interval\\.ms", "1000");
         try (ServiceProcesses services = new ServiceProcesses(infra, ServiceProcesses.Network.RELAYED,
-                settings.workDir().resolve("logs"), shortSessions)) {
+                settings.workDir().resolve("logs"), shortSessions, settings.jvmOptions())) {
             try {
                 return run(services);
             } finally {

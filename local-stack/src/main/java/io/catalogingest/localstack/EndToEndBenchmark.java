@@ -36,9 +36,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The whole pipeline, every service and worker pool in its own JVM as in production, on one
- * merchant's staged upload. First each worker stage runs alone over the whole upload (the others
- * stopped), which gives each stage's standalone rate; then the same upload, for a second merchant,
- * runs through all stages at once. The end-to-end rate, items over the time from the 202 to DONE,
+ * merchant's staged upload. A small upload through every stage first warms the infrastructure
+ * (broker, database, object store, image origin) and the ingest and status JVMs. Then each worker
+ * stage runs alone over the whole upload (the others stopped), which gives each stage's standalone
+ * rate; then the same upload, for a second merchant, runs through all stages at once. Both passes
+ * start the worker pools afresh, so neither inherits the other's warm pool JVMs. The end-to-end rate, items over the time from the 202 to DONE,
  * is reported as a ratio to the slowest stage's standalone rate from the same run.
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true,
@@ -49,6 +51,10 @@ final class EndToEndBenchmark implements Callable<Integer> {
 
     @Option(names = "--images", description = "Give each product its own image from the local origin.")
     boolean images;
+
+    @Option(names = "--warm-up", defaultValue = "5000",
+            description = "Products in the warm-up upload through every stage before any measurement (0: none), default ${DEFAULT-VALUE}.")
+    int warmUp;
 
     @Option(names = "--out", defaultValue = "target/bench-e2e", description = "Where the chart, the figures and the logs go, default ${DEFAULT-VALUE}.")
     Path out;
@@ -74,10 +80,10 @@ final class EndToEndBenchmark implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(out);
         try (DevStack infra = DevStack.start();
-                ServiceProcesses services = new ServiceProcesses(infra, ServiceProcesses.Network.DIRECT, out.resolve("logs"), Map.of());
+                ServiceProcesses services = new ServiceProcesses(infra, ServiceProcesses.Network.DIRECT, out.resolve("logs"), Map.of(), List.of());
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka.bootstrapServers()))) {
             TopicSetup.createMissing(LocalStack.kafka(infra), (short) 1);
-            Path catalog = catalogFile(infra);
+            Path catalog = catalogFile(infra, "catalog.ndjson", "E-", products);
             services.start(Service.INGEST_API);
             services.start(Service.STATUS);
             Jdbi jdbi = LocalStack.jdbi(infra);
@@ -85,8 +91,12 @@ final class EndToEndBenchmark implements Callable<Integer> {
             System.out.printf("%,d products%s; each service and pool in its own JVM; %d cores; logs in %s%n%n", products,
                     images ? ", one image each" : "", Runtime.getRuntime().availableProcessors(), out.resolve("logs"));
 
+            if (warmUp > 0) {
+                warmUp(services, jdbi, catalogFile(infra, "warm-up.ndjson", "W-", warmUp));
+            }
             Map<Service, Double> standalone = standalone(services, jdbi, progress, catalog);
             Service slowest = standalone.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            restartPools(services);
             Run run = endToEnd(services, jdbi, progress, catalog);
             double rate = products / run.toDone;
             double ratio = rate / standalone.get(slowest);
@@ -107,17 +117,49 @@ final class EndToEndBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** The catalog as an NDJSON file; with images, the origin renders them all before any clock starts. */
-    private Path catalogFile(DevStack infra) throws Exception {
+    /**
+     * A catalog of {@code count} products as an NDJSON file; with images, each has its own, which the
+     * origin renders before any clock starts.
+     */
+    private Path catalogFile(DevStack infra, String name, String skuPrefix, int count) throws Exception {
         List<String> urls = new ArrayList<>();
         if (images) {
-            for (int i = 0; i < products; i++) {
-                urls.add(infra.imageOrigin.imageUrl("e2e-" + i));
+            for (int i = 0; i < count; i++) {
+                urls.add(infra.imageOrigin.imageUrl("e2e-" + skuPrefix + i));
             }
             WorkerBenchmarks.Images.prefetch(urls);
         }
-        return StagedUploadClient.catalog(out.resolve("catalog.ndjson"), products,
-                i -> StagedUploadClient.product("E-" + i, "Product " + i, (i % 1000) + ".99", images ? List.of(urls.get(i)) : List.of()));
+        return StagedUploadClient.catalog(out.resolve(name), count, i -> StagedUploadClient.product(skuPrefix + i,
+                "Product " + i, (i % 1000) + ".99", images ? List.of(urls.get(i)) : List.of()));
+    }
+
+    /** A small upload through every stage to DONE; the pools stop after it, so the baseline starts them as it needs. */
+    private void warmUp(ServiceProcesses services, Jdbi jdbi, Path catalog) throws Exception {
+        long began = System.nanoTime();
+        for (Service pool : WORKER_STAGES.keySet()) {
+            services.start(pool);
+        }
+        StagedUploadClient client = new StagedUploadClient(services.ingestUrl(), merchant(jdbi, "bench-warm-up"));
+        String statusUrl = client.upload(catalog, timeout).path("statusUrl").asText();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode status = statusOrNull(client, statusUrl);
+        while (status == null || !"DONE".equals(status.path("status").asText())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the warm-up was not DONE within " + timeout + "; last status " + status);
+            }
+            Thread.sleep(SAMPLE_INTERVAL.toMillis());
+            status = statusOrNull(client, statusUrl);
+        }
+        WORKER_STAGES.keySet().forEach(services::stop);
+        System.out.printf("warm-up: %,d products through every stage in %.1f s%n", warmUp, (System.nanoTime() - began) / 1e9);
+    }
+
+    /** The end-to-end pass starts its pools afresh, as the baseline did. */
+    private static void restartPools(ServiceProcesses services) throws Exception {
+        WORKER_STAGES.keySet().forEach(services::stop);
+        for (Service pool : WORKER_STAGES.keySet()) {
+            services.start(pool);
+        }
     }
 
     /** Each worker stage alone over the whole upload, in pipeline order; its items/s while it worked. */

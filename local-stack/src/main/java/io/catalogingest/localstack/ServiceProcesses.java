@@ -65,17 +65,20 @@ final class ServiceProcesses implements AutoCloseable {
     private final Map<Service, Map<String, String>> environments = new EnumMap<>(Service.class);
     private final Map<Service, Process> running = new EnumMap<>(Service.class);
     private final Map<String, String> overrides;
+    private final List<String> jvmOptions;
     private boolean closed;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * Prepares every service's environment; nothing starts yet. {@code overrides} are configuration
      * settings every service gets on top of its YAML, e.g. shorter consumer sessions for runs that
-     * kill processes.
+     * kill processes; {@code jvmOptions} go to every JVM after its heap size.
      */
-    ServiceProcesses(DevStack infra, Network network, Path logDir, Map<String, String> overrides) throws IOException {
+    ServiceProcesses(DevStack infra, Network network, Path logDir, Map<String, String> overrides, List<String> jvmOptions)
+            throws IOException {
         this.logDir = Files.createDirectories(logDir);
         this.overrides = Map.copyOf(overrides);
+        this.jvmOptions = List.copyOf(jvmOptions);
         // Ctrl-C or any exit of this JVM takes the services with it.
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "service-processes-shutdown"));
         for (Service service : Service.values()) {
@@ -146,7 +149,9 @@ final class ServiceProcesses implements AutoCloseable {
             Files.copy(in, config, StandardCopyOption.REPLACE_EXISTING);
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + service.heap, "-cp", System.getProperty("java.class.path")));
+                "-Xmx" + service.heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         // Loopback image origins and webhook receivers: everything here runs on 127.0.0.1.
         if (service == Service.IMAGES) {
             command.add("-Ddw.images.allowedPrivateNetworks=127.0.0.1/32");
@@ -174,6 +179,14 @@ final class ServiceProcesses implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor();
+        }
+    }
+
+    /** SIGTERM, as a rolling deploy: the service drains, commits and leaves its consumer groups. */
+    synchronized void stop(Service service) {
+        Process process = running.remove(service);
+        if (process != null) {
+            terminate(process);
         }
     }
 
@@ -206,16 +219,19 @@ final class ServiceProcesses implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         for (Service service : List.copyOf(running.keySet())) {
-            Process process = running.remove(service);
-            process.destroy();
-            try {
-                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
+            stop(service);
+        }
+    }
+
+    private static void terminate(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
     }
 }

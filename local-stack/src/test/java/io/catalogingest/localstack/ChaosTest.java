@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The short profile of {@code pipelinectl chaos}: 3,000 products, faults for 30 seconds, on a
+ * The short profile of {@code pipelinectl chaos}: 2,000 products, faults for 20 seconds, on a
  * devstack of its own (the shared one runs the in-JVM services, which would join the same
  * consumer groups). Every check of the final state must pass.
  */
@@ -24,9 +24,9 @@ class ChaosTest {
     void killsAndCutsDuringAnUploadLeaveTheExactFinalState() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new TeeStream(printed), true, StandardCharsets.UTF_8);
-        ChaosRun.Settings settings = new ChaosRun.Settings(3000, 10, Duration.ofSeconds(30), Duration.ofSeconds(3),
+        ChaosRun.Settings settings = new ChaosRun.Settings(2000, 10, Duration.ofSeconds(20), Duration.ofSeconds(3),
                 Duration.ofSeconds(6), Duration.ofSeconds(8), Duration.ofSeconds(15), Duration.ofMinutes(4), 42,
-                Files.createTempDirectory("chaos"));
+                Files.createTempDirectory("chaos"), Pipeline.QUICK_START_JVM_OPTIONS);
         ChaosRun.Result result;
         try (DevStack infra = DevStack.start()) {
             result = new ChaosRun(infra, settings, out).run();

@@ -37,7 +37,7 @@ import org.testcontainers.utility.DockerImageName;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainersTest {
     /** Small heaps and the quick compiler: the service JVMs start beside the test's on two cores. */
-    private static final String JVM_OPTIONS = "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    private static final String JVM_OPTIONS = "-Xmx256m " + String.join(" ", Pipeline.QUICK_START_JVM_OPTIONS);
     private final int ingestPort = freePort();
     private final int statusPort = freePort();
     private LocalStack stack;

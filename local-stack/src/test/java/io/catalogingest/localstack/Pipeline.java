@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +32,12 @@ final class Pipeline {
             "catalog.firstRetryDelay", "200ms", "catalog.maxRetryDelay", "1s", "catalog.maxAttempts", "3",
             "images.firstRetryDelay", "200ms", "images.maxRetryDelay", "1s", "images.maxAttempts", "3",
             "images.readTimeout", "1s", "images.maxImageSize", "256KiB", "images.maxPixels", "1000000");
+
+    /**
+     * For the service JVMs a test starts beside its own on two cores: the quick compiler and one GC
+     * thread cost a fraction of the start-up CPU of the defaults, and these tests need no peak speed.
+     */
+    static final List<String> QUICK_START_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private Pipeline() {}
 

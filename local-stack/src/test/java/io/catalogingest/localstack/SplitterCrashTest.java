@@ -22,13 +22,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The process that splits a 100,000-item upload is SIGKILLed three times while it splits, each
+ * The process that splits a 40,000-item upload is SIGKILLed three times while it splits, each
  * time once the products topic has grown by a further share of the upload, and restarted. Every
  * item reaches the products topic exactly once, and the status counts are exact. The process runs
  * the splitter alone, as a split deployment does, so the split's pace is its own.
  */
 class SplitterCrashTest {
-    private static final int ITEMS = 100_000;
+    private static final int ITEMS = 40_000;
 
     @Test
     void killingTheSplitterThreeTimesLosesAndRepeatsNothing() throws Exception {

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The worker process is SIGKILLed three times while it works through two submissions of the same
- * 20,000 SKUs, and restarted each time. Every item ends processed exactly as if nothing happened:
+ * 4,000 SKUs, and restarted each time. Every item ends processed exactly as if nothing happened:
  * exact counts, the newer submission in every row, the images stored.
  */
 class WorkerCrashTest {
-    private static final int ITEMS = 10_000;
+    private static final int ITEMS = 4_000;
     private static final int IMAGE_EVERY = 5;
 
     private static String catalog(String merchant, String version) {

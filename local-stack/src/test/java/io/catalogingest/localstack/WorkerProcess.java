@@ -35,7 +35,9 @@ final class WorkerProcess implements AutoCloseable {
             Files.copy(in, config, StandardCopyOption.REPLACE_EXISTING);
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path")));
+                "-Xmx384m"));
+        command.addAll(Pipeline.QUICK_START_JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         settings.forEach((k, v) -> command.add("-Ddw." + k + "=" + v));
         command.add("-Ddw.server.adminConnectors[0].port=0");
         command.addAll(List.of("io.catalogingest.workers.WorkersApplication", "server", config.toString()));
