@@ -31,8 +31,11 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The whole pipeline, every service and worker pool in its own JVM as in production, on one
@@ -53,7 +56,8 @@ final class EndToEndBenchmark implements Callable<Integer> {
     boolean images;
 
     @Option(names = "--warm-up", defaultValue = "5000",
-            description = "Products in the warm-up upload through every stage before any measurement (0: none), default ${DEFAULT-VALUE}.")
+            description = "Products in the warm-up upload through every stage before any measurement: 0 (none) or at least 1000, "
+                    + "so that it reaches every partition; default ${DEFAULT-VALUE}.")
     int warmUp;
 
     @Option(names = "--out", defaultValue = "target/bench-e2e", description = "Where the chart, the figures and the logs go, default ${DEFAULT-VALUE}.")
@@ -61,6 +65,9 @@ final class EndToEndBenchmark implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "PT30M", description = "Longest wait for any phase (ISO-8601), default ${DEFAULT-VALUE}.")
     Duration timeout;
+
+    @Spec
+    CommandSpec spec;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(250);
@@ -76,6 +83,9 @@ final class EndToEndBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (warmUp != 0 && warmUp < 1000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warm-up must be 0 or at least 1000");
+        }
         BootstrapLogging.bootstrap(Level.WARN);
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(out);
@@ -84,8 +94,7 @@ final class EndToEndBenchmark implements Callable<Integer> {
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka.bootstrapServers()))) {
             TopicSetup.createMissing(LocalStack.kafka(infra), (short) 1);
             Path catalog = catalogFile(infra, "catalog.ndjson", "E-", products);
-            services.start(Service.INGEST_API);
-            services.start(Service.STATUS);
+            services.start(Service.INGEST_API, Service.STATUS);
             Jdbi jdbi = LocalStack.jdbi(infra);
             StageProgress progress = new StageProgress(admin);
             System.out.printf("%,d products%s; each service and pool in its own JVM; %d cores; logs in %s%n%n", products,
@@ -136,9 +145,7 @@ final class EndToEndBenchmark implements Callable<Integer> {
     /** A small upload through every stage to DONE; the pools stop after it, so the baseline starts them as it needs. */
     private void warmUp(ServiceProcesses services, Jdbi jdbi, Path catalog) throws Exception {
         long began = System.nanoTime();
-        for (Service pool : WORKER_STAGES.keySet()) {
-            services.start(pool);
-        }
+        services.start(WORKER_STAGES.keySet().toArray(Service[]::new));
         StagedUploadClient client = new StagedUploadClient(services.ingestUrl(), merchant(jdbi, "bench-warm-up"));
         String statusUrl = client.upload(catalog, timeout).path("statusUrl").asText();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -157,9 +164,7 @@ final class EndToEndBenchmark implements Callable<Integer> {
     /** The end-to-end pass starts its pools afresh, as the baseline did. */
     private static void restartPools(ServiceProcesses services) throws Exception {
         WORKER_STAGES.keySet().forEach(services::stop);
-        for (Service pool : WORKER_STAGES.keySet()) {
-            services.start(pool);
-        }
+        services.start(WORKER_STAGES.keySet().toArray(Service[]::new));
     }
 
     /** Each worker stage alone over the whole upload, in pipeline order; its items/s while it worked. */
@@ -176,8 +181,9 @@ final class EndToEndBenchmark implements Callable<Integer> {
             Reading before = stage.getKey() == Service.SPLIT ? beforeUpload : progress.read().minus(start);
             services.start(stage.getKey());
             ToLongFunction<Reading> done = stage.getValue();
-            // A pool's committed offsets stop short of a partition's last transaction marker.
-            long target = produced - progress.productPartitions();
+            // A pool's committed offsets stop one short of a partition's end, its last transaction marker;
+            // after a warm-up (which reaches every partition) the start reading already stops short so.
+            long target = warmUp > 0 ? produced : produced - progress.productPartitions();
             List<Reading> samples = sampleUntil(progress, start, before, r -> stage.getKey() == Service.SPLIT
                     ? r.splitsCompleted() >= 1 : done.applyAsLong(r) >= target);
             if (stage.getKey() == Service.SPLIT) {

@@ -210,13 +210,6 @@ public final class LocalStack implements AutoCloseable {
         return () -> stop(extra);
     }
 
-    /** A free loopback port, for services that must know theirs before they listen. */
-    public static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** A status-service instance started beside the stack's own; closing it stops the instance. */
     public interface StatusInstance extends AutoCloseable {
         String url();

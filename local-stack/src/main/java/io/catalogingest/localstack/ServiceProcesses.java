@@ -124,22 +124,27 @@ final class ServiceProcesses implements AutoCloseable {
     }
 
     /**
-     * Starts the service's JVM and waits until its admin port answers; its log is appended to. It
-     * fails if the service exits first, e.g. when it cannot reach the database to migrate it.
+     * Starts the services' JVMs together and waits until each one's admin port answers; their logs
+     * are appended to. It fails if a service exits first, e.g. when it cannot reach the database to
+     * migrate it. A service already running is left as it is.
      */
-    void start(Service service) throws IOException, InterruptedException {
-        Process process;
+    void start(Service... services) throws IOException, InterruptedException {
+        Map<Service, Process> launched = new EnumMap<>(Service.class);
         synchronized (this) {
-            if (closed) {
-                throw new IOException("the deployment is closed; " + service.label() + " stays down");
+            for (Service service : services) {
+                if (closed) {
+                    throw new IOException("the deployment is closed; " + service.label() + " stays down");
+                }
+                if (!isRunning(service)) {
+                    Process process = launch(service);
+                    running.put(service, process);
+                    launched.put(service, process);
+                }
             }
-            if (isRunning(service)) {
-                return;
-            }
-            process = launch(service);
-            running.put(service, process);
         }
-        awaitAdmin(service, process);
+        for (Map.Entry<Service, Process> started : launched.entrySet()) {
+            awaitAdmin(started.getKey(), started.getValue());
+        }
     }
 
     private Process launch(Service service) throws IOException {
@@ -168,9 +173,7 @@ final class ServiceProcesses implements AutoCloseable {
     }
 
     void startAll() throws IOException, InterruptedException {
-        for (Service service : Service.values()) {
-            start(service);
-        }
+        start(Service.values());
     }
 
     /** SIGKILL, as a node failure: no shutdown hook, no commit, no leaving the consumer group. */

@@ -24,6 +24,7 @@ import ch.qos.logback.classic.Level;
 import io.catalogingest.common.kafka.KafkaFactory;
 import io.catalogingest.common.kafka.Offsets;
 import io.catalogingest.devstack.DevStack;
+import io.catalogingest.devstack.FreePorts;
 import io.catalogingest.schemas.ItemOutcomes;
 import io.catalogingest.schemas.OutcomeBatch;
 import io.catalogingest.schemas.Stage;
@@ -99,7 +100,7 @@ final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
             String applicationId = "bench-fold-" + UUID.randomUUID();
             Path foldState = Files.createTempDirectory(infra.workDir, "bench-fold");
             Map<String, String> foldSettings = Map.of("streamThreads", Integer.toString(streamThreads));
-            try (LocalStack.StatusInstance fresh = stack.startExtraStatus("bench-fold", applicationId, LocalStack.freePort(),
+            try (LocalStack.StatusInstance fresh = stack.startExtraStatus("bench-fold", applicationId, FreePorts.next(),
                     foldState, foldSettings)) {
                 // Kafka Streams commits as its application id's consumer group.
                 fold = awaitCaughtUp(kafka, applicationId, Duration.ofMinutes(10));
@@ -114,7 +115,7 @@ final class StatusBenchmark implements java.util.concurrent.Callable<Integer> {
             long lastOutcomeAt = System.nanoTime();
             awaitDone(stack.statusUrl(), key, largeId, Duration.ofMinutes(10));
             double toDone = (System.nanoTime() - lastOutcomeAt) / 1e6;
-            try (LocalStack.StatusInstance again = stack.startExtraStatus("bench-fold", applicationId, LocalStack.freePort(),
+            try (LocalStack.StatusInstance again = stack.startExtraStatus("bench-fold", applicationId, FreePorts.next(),
                     foldState, foldSettings)) {
                 awaitCaughtUp(kafka, applicationId, Duration.ofMinutes(10));
             }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.catalogingest.devstack.DevStack;
 import io.catalogingest.devstack.EmbeddedDatabase;
 import io.catalogingest.devstack.EmbeddedS3;
+import io.catalogingest.devstack.FreePorts;
 import io.catalogingest.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +39,8 @@ import org.testcontainers.utility.DockerImageName;
 class ContainersTest {
     /** Small heaps and the quick compiler: the service JVMs start beside the test's on two cores. */
     private static final String JVM_OPTIONS = "-Xmx256m " + String.join(" ", Pipeline.QUICK_START_JVM_OPTIONS);
-    private final int ingestPort = freePort();
-    private final int statusPort = freePort();
+    private final int ingestPort = FreePorts.next();
+    private final int statusPort = FreePorts.next();
     private LocalStack stack;
     private GenericContainer<?> ingest;
     private GenericContainer<?> workers;
@@ -84,7 +85,7 @@ class ContainersTest {
         DevStack infra = Pipeline.infra();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BIND_HOST", "127.0.0.1");
-        env.put("ADMIN_PORT", Integer.toString(freePort()));
+        env.put("ADMIN_PORT", Integer.toString(FreePorts.next()));
         env.put("INSTANCE_ID", composeService + "-in-container");
         env.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka.bootstrapServers());
         env.put("SCHEMA_REGISTRY_URL", infra.registry.url());
@@ -105,14 +106,6 @@ class ContainersTest {
     /** A container's output, into this class's test log. */
     private static Slf4jLogConsumer logs(String module) {
         return new Slf4jLogConsumer(LoggerFactory.getLogger("container." + module));
-    }
-
-    private static int freePort() {
-        try {
-            return LocalStack.freePort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static String health(GenericContainer<?> container) {

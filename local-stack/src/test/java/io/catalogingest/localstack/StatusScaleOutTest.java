@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.catalogingest.devstack.FreePorts;
 import io.catalogingest.devstack.TcpRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class StatusScaleOutTest {
         String key = Pipeline.stack().createMerchant("m-restart-" + run, "Restart");
         String appId = "status-restart-" + run;
         int items = 200;
-        int port = LocalStack.freePort();
+        int port = FreePorts.next();
         LocalStack.StatusInstance first = Pipeline.stack().startExtraStatus("status-r1-" + run, appId, port, dir.resolve("first"));
         String path;
         TcpRelay objectStore = Pipeline.infra().s3Relay;
@@ -98,8 +99,8 @@ class StatusScaleOutTest {
         }
 
         String appId = "status-scale-" + run;
-        LocalStack.StatusInstance one = Pipeline.stack().startExtraStatus("status-s1-" + run, appId, LocalStack.freePort(), dir.resolve("one"));
-        LocalStack.StatusInstance two = Pipeline.stack().startExtraStatus("status-s2-" + run, appId, LocalStack.freePort(), dir.resolve("two"));
+        LocalStack.StatusInstance one = Pipeline.stack().startExtraStatus("status-s1-" + run, appId, FreePorts.next(), dir.resolve("one"));
+        LocalStack.StatusInstance two = Pipeline.stack().startExtraStatus("status-s2-" + run, appId, FreePorts.next(), dir.resolve("two"));
         LocalStack.StatusInstance three = null;
         try {
             awaitAllAnswer(List.of(one, two), truth.keySet(), key);
@@ -135,7 +136,7 @@ class StatusScaleOutTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> !codes.isEmpty());
             int askedBeforeTheRebalance = codes.size();
             two.close();
-            three = Pipeline.stack().startExtraStatus("status-s3-" + run, appId, LocalStack.freePort(), dir.resolve("three"));
+            three = Pipeline.stack().startExtraStatus("status-s3-" + run, appId, FreePorts.next(), dir.resolve("three"));
             awaitAllAnswer(List.of(one, three), truth.keySet(), key);
             await().atMost(Duration.ofSeconds(30)).until(() -> codes.size() > askedBeforeTheRebalance + truth.size());
             polling.set(false);

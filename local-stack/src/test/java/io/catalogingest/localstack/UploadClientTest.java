@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.catalogingest.devstack.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,7 +96,7 @@ class UploadClientTest {
         assertThat(refused.exit()).isEqualTo(3);
         assertThat(refused.err()).contains("upload refused (401)");
 
-        int closedPort = LocalStack.freePort();
+        int closedPort = FreePorts.next();
         Cli.Run unreachable = Cli.run("upload", file.toString(), "--ingest-url", "http://127.0.0.1:" + closedPort, "--api-key", "k");
         assertThat(unreachable.exit()).isEqualTo(4);
     }
