@@ -29,11 +29,16 @@ public final class FreePorts {
 
     private FreePorts() {}
 
-    public static synchronized int next() {
-        int span = LAST - FIRST;
+    public static int next() {
+        return next(FIRST, LAST);
+    }
+
+    /** A port from {@code first} (inclusive) to {@code last} (exclusive), tried from a random one on. */
+    static synchronized int next(int first, int last) {
+        int span = last - first;
         int start = ThreadLocalRandom.current().nextInt(span);
         for (int i = 0; i < span; i++) {
-            int port = FIRST + (start + i) % span;
+            int port = first + (start + i) % span;
             if (HELD.containsKey(port)) {
                 continue;
             }
@@ -47,7 +52,7 @@ public final class FreePorts {
             }
             release(lock);
         }
-        throw new IllegalStateException("no free loopback port between " + FIRST + " and " + LAST);
+        throw new IllegalStateException("no free loopback port from " + first + " to " + (last - 1));
     }
 
     /** The port's lock, or null while another process holds it. */

@@ -244,34 +244,17 @@ final class WorkerBenchmarks {
         }
 
         private static List<byte[]> fetchAll(ExecutorService pool, List<String> urls) throws Exception {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http = HttpClient.newHttpClient();
             List<Future<byte[]>> fetched = new ArrayList<>(urls.size());
             for (String url : urls) {
-                fetched.add(pool.submit(() -> fetch(http, url)));
+                fetched.add(pool.submit(() -> http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()).body()));
             }
             List<byte[]> bodies = new ArrayList<>(urls.size());
             for (Future<byte[]> f : fetched) {
                 bodies.add(f.get());
             }
             return bodies;
-        }
-
-        /**
-         * One image. Over a hundred thousand requests the JDK's HTTP server behind the origin now and
-         * then leaves a kept-alive connection unread; a request unanswered for long is sent again,
-         * which the client does on a new connection.
-         */
-        private static byte[] fetch(HttpClient http, String url) throws Exception {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-                            HttpResponse.BodyHandlers.ofByteArray()).body();
-                } catch (java.net.http.HttpTimeoutException unanswered) {
-                    if (attempt == 3) {
-                        throw unanswered;
-                    }
-                }
-            }
         }
 
         /**
