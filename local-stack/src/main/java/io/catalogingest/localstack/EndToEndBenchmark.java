@@ -43,8 +43,9 @@ import picocli.CommandLine.Spec;
  * (broker, database, object store, image origin) and the ingest and status JVMs. Then each worker
  * stage runs alone over the whole upload (the others stopped), which gives each stage's standalone
  * rate; then the same upload, for a second merchant, runs through all stages at once. Both passes
- * start the worker pools afresh, so neither inherits the other's warm pool JVMs. The end-to-end rate, items over the time from the 202 to DONE,
- * is reported as a ratio to the slowest stage's standalone rate from the same run.
+ * start the worker pools afresh, so neither inherits the other's warm pool JVMs. The end-to-end
+ * rate, items over the time from the 202 to DONE, is reported as a ratio to the slowest stage's
+ * standalone rate from the same run.
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true,
         description = "Benchmark the whole pipeline, one JVM per service and pool, against its slowest stage run alone.")
