@@ -341,21 +341,12 @@ final class ChaosRun {
     }
 
     private JsonNode awaitDone(StagedUploadClient client, JsonNode ticket) throws InterruptedException {
-        long deadline = System.nanoTime() + settings.doneTimeout().toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = client.status(ticket.path("statusUrl").asText());
-                if ("DONE".equals(last.path("status").asText())) {
-                    log("upload %s DONE", ticket.path("uploadId").asText());
-                    return last;
-                }
-            } catch (IOException notYet) {
-                // the status service restoring its state
-            }
-            Thread.sleep(1000);
+        JsonNode last = client.awaitDone(ticket.path("statusUrl").asText(), settings.doneTimeout(), Duration.ofSeconds(1));
+        if (last != null && "DONE".equals(last.path("status").asText())) {
+            log("upload %s DONE", ticket.path("uploadId").asText());
+        } else {
+            log("upload %s not DONE within %s; last status %s", ticket.path("uploadId").asText(), settings.doneTimeout(), last);
         }
-        log("upload %s not DONE within %s; last status %s", ticket.path("uploadId").asText(), settings.doneTimeout(), last);
         return last;
     }
 

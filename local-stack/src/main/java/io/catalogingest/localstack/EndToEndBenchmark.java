@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,8 @@ final class EndToEndBenchmark implements Callable<Integer> {
         WORKER_STAGES.put(Service.IMAGES, Reading::images);
     }
 
+    private static final Service[] POOLS = WORKER_STAGES.keySet().toArray(Service[]::new);
+
     @Override
     public Integer call() throws Exception {
         if (warmUp != 0 && warmUp < 1000) {
@@ -146,26 +149,21 @@ final class EndToEndBenchmark implements Callable<Integer> {
     /** A small upload through every stage to DONE; the pools stop after it, so the baseline starts them as it needs. */
     private void warmUp(ServiceProcesses services, Jdbi jdbi, Path catalog) throws Exception {
         long began = System.nanoTime();
-        services.start(WORKER_STAGES.keySet().toArray(Service[]::new));
+        services.start(POOLS);
         StagedUploadClient client = new StagedUploadClient(services.ingestUrl(), merchant(jdbi, "bench-warm-up"));
         String statusUrl = client.upload(catalog, timeout).path("statusUrl").asText();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode status = statusOrNull(client, statusUrl);
-        while (status == null || !"DONE".equals(status.path("status").asText())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the warm-up was not DONE within " + timeout + "; last status " + status);
-            }
-            Thread.sleep(SAMPLE_INTERVAL.toMillis());
-            status = statusOrNull(client, statusUrl);
+        JsonNode status = client.awaitDone(statusUrl, timeout, SAMPLE_INTERVAL);
+        if (status == null || !"DONE".equals(status.path("status").asText())) {
+            throw new IllegalStateException("the warm-up was not DONE within " + timeout + "; last status " + status);
         }
-        WORKER_STAGES.keySet().forEach(services::stop);
+        Arrays.stream(POOLS).forEach(services::stop);
         System.out.printf("warm-up: %,d products through every stage in %.1f s%n", warmUp, (System.nanoTime() - began) / 1e9);
     }
 
     /** The end-to-end pass starts its pools afresh, as the baseline did. */
     private static void restartPools(ServiceProcesses services) throws Exception {
-        WORKER_STAGES.keySet().forEach(services::stop);
-        services.start(WORKER_STAGES.keySet().toArray(Service[]::new));
+        Arrays.stream(POOLS).forEach(services::stop);
+        services.start(POOLS);
     }
 
     /** Each worker stage alone over the whole upload, in pipeline order; its items/s while it worked. */
@@ -246,7 +244,7 @@ final class EndToEndBenchmark implements Callable<Integer> {
         long deadline = accepted + timeout.toNanos();
         while (true) {
             Reading r = progress.read().minus(start);
-            JsonNode status = statusOrNull(client, statusUrl);
+            JsonNode status = client.statusOrNull(statusUrl);
             double seconds = (System.nanoTime() - accepted) / 1e9;
             long finished = status == null ? 0 : status.path("succeeded").asLong() + status.path("failed").asLong();
             samples.add(new Sample(seconds, r.split(), r.catalog(), r.images(), finished));
@@ -263,15 +261,6 @@ final class EndToEndBenchmark implements Callable<Integer> {
                 throw new IllegalStateException("not DONE within " + timeout + "; last status " + status);
             }
             Thread.sleep(SAMPLE_INTERVAL.toMillis());
-        }
-    }
-
-    /** Null while the status service has not seen the upload yet (its 404 right after the 202). */
-    private static JsonNode statusOrNull(StagedUploadClient client, String statusUrl) throws InterruptedException {
-        try {
-            return client.status(statusUrl);
-        } catch (IOException notYet) {
-            return null;
         }
     }
 

@@ -97,6 +97,32 @@ final class StagedUploadClient {
         return JSON.readTree(answer.body());
     }
 
+    /** The upload's status, or null while the status service cannot answer for it (its 404 right after the 202, a restart). */
+    JsonNode statusOrNull(String statusUrl) throws InterruptedException {
+        try {
+            return status(statusUrl);
+        } catch (IOException notYet) {
+            return null;
+        }
+    }
+
+    /**
+     * Asks every {@code interval} until the upload is DONE or {@code timeout} has passed; returns the
+     * last status it got (DONE, or not when the time ran out; null if none).
+     */
+    JsonNode awaitDone(String statusUrl, Duration timeout, Duration interval) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (true) {
+            JsonNode now = statusOrNull(statusUrl);
+            last = now == null ? last : now;
+            if (last != null && "DONE".equals(last.path("status").asText()) || System.nanoTime() > deadline) {
+                return last;
+            }
+            Thread.sleep(interval.toMillis());
+        }
+    }
+
     /** The upload's report: one line per item and stage. */
     HttpResponse<java.util.stream.Stream<String>> report(String statusUrl) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/report")).header("Authorization", "Bearer " + apiKey)
